@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Inspecta.Detectors;
+using Spectre.Console;
+
+namespace Inspecta.Cli;
+
+/// <summary>
+/// All terminal output of a CLI run: plain text, JSON, tables and progress. Progress bars with ETA
+/// when stdout is an interactive terminal; plain line logs when redirected; nothing with --quiet.
+/// </summary>
+public sealed class CliConsole
+{
+    public static readonly Option<bool> QuietOption = new("--quiet", "-q") { Description = "Print only results and errors.", Recursive = true };
+    public static readonly Option<bool> VerboseOption = new("--verbose", "-v") { Description = "Print details and stack traces.", Recursive = true };
+
+    public TextWriter Out { get; }
+    public TextWriter Err { get; }
+    public bool Quiet { get; private set; }
+    public bool Verbose { get; private set; }
+    public IAnsiConsole Ansi { get; }
+
+    /// <summary>True when stdout is the process console attached to a terminal (so bars can redraw).</summary>
+    public bool Interactive { get; }
+
+    public CliConsole(TextWriter stdout, TextWriter stderr)
+    {
+        Out = stdout; Err = stderr;
+        Interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null;
+        Ansi = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = Interactive ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+    }
+
+    internal void Configure(ParseResult parse)
+    {
+        Quiet = parse.GetValue(QuietOption);
+        Verbose = parse.GetValue(VerboseOption);
+    }
+
+    /// <summary>A status line (suppressed by --quiet; goes to stderr when stdout carries JSON).</summary>
+    public void Info(string message, bool json = false)
+    {
+        if (Quiet) return;
+        (json ? Err : Out).WriteLine(message);
+    }
+
+    public void Detail(string message)
+    {
+        if (Verbose) Err.WriteLine(message);
+    }
+
+    public void WriteJson(JsonNode node, string? path = null)
+    {
+        string text = node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        if (path is null) Out.WriteLine(text);
+        else File.WriteAllText(path, text + Environment.NewLine);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while rendering its <see cref="ProgressUpdate"/>s: a Spectre bar per
+    /// stage on a terminal, or throttled "stage: done/total" lines otherwise (to stderr when
+    /// <paramref name="logToStderr"/>, e.g. when stdout carries JSON).
+    /// </summary>
+    public T RunWithProgress<T>(string title, Func<IProgress<ProgressUpdate>, T> work, bool logToStderr = false)
+    {
+        if (Quiet) return work(new Progress<ProgressUpdate>(_ => { }));
+        if (!Interactive)
+        {
+            var log = new LineProgress(logToStderr ? Err : Out, title);
+            var result = work(log);
+            log.Finish();
+            return result;
+        }
+        T value = default!;
+        Ansi.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                var sink = new SyncProgress(u =>
+                {
+                    lock (tasks)
+                    {
+                        if (!tasks.TryGetValue(u.Stage, out var task))
+                            tasks[u.Stage] = task = ctx.AddTask($"{title}: {Markup.Escape(u.Stage)}", maxValue: Math.Max(1, u.Total));
+                        task.MaxValue = Math.Max(1, u.Total);
+                        task.Value = Math.Min(u.Done, task.MaxValue);
+                    }
+                });
+                value = work(sink);
+                lock (tasks) foreach (var t in tasks.Values) t.Value = t.MaxValue;
+            });
+        return value;
+    }
+
+    public void RunWithProgress(string title, Action<IProgress<ProgressUpdate>> work, bool logToStderr = false) =>
+        RunWithProgress<int>(title, p => { work(p); return 0; }, logToStderr);
+
+    /// <summary>Reports synchronously on the caller's thread (System.Progress posts asynchronously,
+    /// which would lose the last updates).</summary>
+    private sealed class SyncProgress(Action<ProgressUpdate> onReport) : IProgress<ProgressUpdate>
+    {
+        public void Report(ProgressUpdate value) => onReport(value);
+    }
+
+    /// <summary>Plain log lines for redirected output: at most one line per stage per ~10% or 5 s.</summary>
+    private sealed class LineProgress(TextWriter writer, string title) : IProgress<ProgressUpdate>
+    {
+        private readonly Dictionary<string, (long Bucket, DateTime At)> _last = new();
+        private readonly DateTime _start = DateTime.UtcNow;
+
+        public void Report(ProgressUpdate u)
+        {
+            lock (_last)
+            {
+                long bucket = u.Total > 0 ? u.Done * 10 / u.Total : 0;
+                var now = DateTime.UtcNow;
+                if (_last.TryGetValue(u.Stage, out var prev) && prev.Bucket == bucket && (now - prev.At).TotalSeconds < 5 && u.Done != u.Total) return;
+                _last[u.Stage] = (bucket, now);
+                writer.WriteLine($"[{(now - _start).TotalSeconds,6:F1}s] {title}: {u.Stage} {u.Done}/{u.Total}");
+            }
+        }
+
+        public void Finish() => writer.WriteLine($"[{(DateTime.UtcNow - _start).TotalSeconds,6:F1}s] {title}: done");
+    }
+}

@@ -1,0 +1,3 @@
+using Inspecta.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,3 @@
+namespace Inspecta.Datasets;
+
+public enum Split { Train, Validation, Test }

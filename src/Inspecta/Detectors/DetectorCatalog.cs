@@ -1,0 +1,26 @@
+using Inspecta.Persistence;
+
+namespace Inspecta.Detectors;
+
+/// <summary>The methods Inspecta knows, by command-line id: how to create one for fitting and how
+/// to load a fitted one. One line per method.</summary>
+public static class DetectorCatalog
+{
+    public sealed record Entry(string Method, string Summary, bool NeedsBackbone,
+        Func<FitOptions, IAnomalyDetector> Create, Func<ModelReader, IAnomalyDetector> Load);
+
+    private static readonly Entry[] Entries =
+    [
+        // Methods register here, e.g.:
+        // new("patchcore", "PatchCore (Roth et al.)", true, o => new PatchCoreDetector(o), PatchCoreDetector.Load),
+    ];
+
+    public static IReadOnlyList<Entry> All => Entries;
+
+    public static Entry Get(string method) =>
+        Entries.FirstOrDefault(e => e.Method.Equals(method, StringComparison.OrdinalIgnoreCase))
+        ?? throw new InspectaUserException($"Unknown method '{method}'. Known methods: {string.Join(", ", Entries.Select(e => e.Method))}.");
+
+    /// <summary>Loads any fitted model file, dispatching on the method recorded in its manifest.</summary>
+    public static IAnomalyDetector Load(ModelReader reader) => Get(reader.Method).Load(reader);
+}

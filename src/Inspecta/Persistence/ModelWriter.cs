@@ -1,0 +1,92 @@
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Inspecta.Persistence;
+
+/// <summary>
+/// Collects a fitted model's manifest and raw arrays, then writes them as one zip file atomically
+/// (temp file in the target folder, then rename), so a crash never leaves a half-written model.
+/// </summary>
+public sealed class ModelWriter
+{
+    private readonly Dictionary<string, byte[]> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>The whole manifest; detectors write their hyper-parameters under <see cref="Parameters"/>.</summary>
+    public JsonObject Manifest { get; } = new();
+
+    /// <summary>Method hyper-parameters and preprocessing (manifest key "parameters").</summary>
+    public JsonObject Parameters { get; }
+
+    public ModelWriter(string method)
+    {
+        Manifest["format_version"] = $"{ModelFormat.Major}.{ModelFormat.Minor}";
+        Manifest["inspecta_version"] = ModelFormat.InspectaVersion;
+        Manifest["method"] = method;
+        Manifest["created_utc"] = DateTime.UtcNow.ToString("o");
+        Parameters = new JsonObject();
+        Manifest["parameters"] = Parameters;
+        Manifest["arrays"] = new JsonObject();
+    }
+
+    public void AddArray(string name, ReadOnlySpan<float> data, params int[] shape) =>
+        AddRaw(name, "float32", MemoryMarshal.AsBytes(data), data.Length, shape);
+
+    public void AddArray(string name, ReadOnlySpan<double> data, params int[] shape) =>
+        AddRaw(name, "float64", MemoryMarshal.AsBytes(data), data.Length, shape);
+
+    public void AddArray(string name, ReadOnlySpan<int> data, params int[] shape) =>
+        AddRaw(name, "int32", MemoryMarshal.AsBytes(data), data.Length, shape);
+
+    public void AddArray(string name, ReadOnlySpan<byte> data, params int[] shape) =>
+        AddRaw(name, "uint8", data, data.Length, shape);
+
+    private void AddRaw(string name, string dtype, ReadOnlySpan<byte> bytes, int count, int[] shape)
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Model files are little-endian.");
+        if (shape.Length == 0) shape = [count];
+        long product = 1;
+        foreach (int s in shape) product *= s;
+        if (product != count) throw new ArgumentException($"Array '{name}': shape [{string.Join(',', shape)}] does not match {count} elements.");
+        string entry = name + ".bin";
+        if (!_entries.TryAdd(entry, bytes.ToArray())) throw new ArgumentException($"Array '{name}' was added twice.");
+        ((JsonObject)Manifest["arrays"]!)[name] = new JsonObject
+        {
+            ["dtype"] = dtype,
+            ["shape"] = new JsonArray(shape.Select(s => (JsonNode)s).ToArray()),
+            ["entry"] = entry,
+        };
+    }
+
+    /// <summary>Writes the model to <paramref name="path"/> atomically.</summary>
+    public void WriteTo(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(dir)) throw new InspectaUserException($"{path}: the output folder '{dir}' does not exist.");
+        string tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
+            using (var zip = new ZipArchive(fs, ZipArchiveMode.Create))
+            {
+                var manifest = zip.CreateEntry(ModelFormat.ManifestEntry, CompressionLevel.Optimal);
+                using (var s = manifest.Open())
+                    JsonSerializer.Serialize(s, Manifest, new JsonSerializerOptions { WriteIndented = true });
+                foreach (var (name, bytes) in _entries)
+                {
+                    // Float arrays barely compress; storing them keeps save/load fast.
+                    var e = zip.CreateEntry(name, CompressionLevel.NoCompression);
+                    using var s = e.Open();
+                    s.Write(bytes);
+                }
+            }
+            File.Move(tmp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+}
