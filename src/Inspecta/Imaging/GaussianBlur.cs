@@ -40,8 +40,12 @@ public static class GaussianBlur
         finally { ArrayPool<float>.Shared.Return(copy); }
     }
 
-    /// <summary>Blurs an anomaly map in place.</summary>
-    public static void Apply(AnomalyMap map, float sigma) => Apply(map.Data, map.Height, map.Width, sigma);
+    /// <summary>Blurs an anomaly map in place and returns the same instance (for chaining: <c>map = GaussianBlur.Apply(map, 4)</c>).</summary>
+    public static AnomalyMap Apply(AnomalyMap map, float sigma)
+    {
+        Apply(map.Data, map.Height, map.Width, sigma);
+        return map;
+    }
 
     /// <summary>The normalised 1-D kernel, length 2·round(4σ)+1.</summary>
     public static float[] Kernel(float sigma)

@@ -137,7 +137,7 @@ public class PreprocessingTests
         Assert.Equal(MathF.Exp(-0.5f), k[16 + 4] / k[16], 5);
         var map = new AnomalyMap(41, 41);
         map[20, 20] = 1;
-        GaussianBlur.Apply(map, 4f);
+        Assert.Same(map, GaussianBlur.Apply(map, 4f));
         Assert.Equal(k[16] * k[16], map[20, 20], 6);
         Assert.Equal(k[16 + 3] * k[16 - 5], map[23, 15], 6);
         var unchanged = new float[] { 1, 2, 3, 4 };
