@@ -32,12 +32,12 @@ internal sealed class SortedPixelScores
     {
         int n = images.Count;
         var defectPixels = new int[n];
-        Parallel.For(0, n, i =>
+        ParallelUserErrors.Run(() => Parallel.For(0, n, i =>
         {
             var image = images[i];
             CheckSizes(image);
             defectPixels[i] = image.GroundTruth.CountNonZero();
-        });
+        }));
 
         var negBase = new long[n + 1];
         var posBase = new long[n + 1];
@@ -54,7 +54,7 @@ internal sealed class SortedPixelScores
         var regions = new int[n];
 
         int done = 0;
-        Parallel.For(0, n, () => Array.Empty<int>(), (i, _, labels) =>
+        ParallelUserErrors.Run(() => Parallel.For(0, n, () => Array.Empty<int>(), (i, _, labels) =>
         {
             var image = images[i];
             float[] scores = image.Map.Data;
@@ -82,7 +82,7 @@ internal sealed class SortedPixelScores
             }
             progress?.Report(new ProgressUpdate("pixels", Interlocked.Increment(ref done), n));
             return labels;
-        }, _ => { });
+        }, _ => { }));
 
         int regionCount = 0;
         foreach (int r in regions) regionCount += r;
