@@ -128,7 +128,7 @@ public static class HeatmapRenderer
     }
 
     // NOTE(report): temporary until Imaging.Resize.Bilinear(AnomalyMap, h, w) lands on main.
-    private static AnomalyMap ResizeBilinear(AnomalyMap src, int h, int w)
+    internal static AnomalyMap ResizeBilinear(AnomalyMap src, int h, int w)
     {
         var dst = new AnomalyMap(h, w);
         float sy = (float)src.Height / h, sx = (float)src.Width / w;
