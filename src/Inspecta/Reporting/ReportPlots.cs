@@ -35,8 +35,7 @@ public static class ReportPlots
         for (int i = 0; i < limits.Count; i++)
         {
             var line = plot.Add.VerticalLine(limits[i], 1.5f, i == 0 ? DefectColor : MarkColor, LinePattern.Dashed);
-            line.Text = $"limit {limits[i]:0.###}";
-            line.LabelOppositeAxis = true;
+            line.LegendText = $"FPR limit {limits[i]:0.###}";
         }
         plot.ShowLegend(Alignment.LowerRight);
         double xmax = limits.Count == 0 ? 1 : Math.Min(1, 2 * limits.Max());
@@ -61,8 +60,7 @@ public static class ReportPlots
         if (threshold is not null)
         {
             var line = plot.Add.VerticalLine(threshold.Value, 2f, MarkColor, LinePattern.Dashed);
-            line.Text = $"threshold {threshold.Value:G4}";
-            line.LabelOppositeAxis = true;
+            line.LegendText = $"threshold {threshold.Value:G4}";
         }
         plot.ShowLegend(Alignment.UpperRight);
         plot.Axes.Margins(bottom: 0);
