@@ -87,29 +87,48 @@ public static unsafe class GreedyCoreset
 
         // Centre (distances are translation invariant) and quantise to |v| ≤ R with D·R² ≤ 2²², so that
         // ‖x‖² + ‖c‖² + 2|x·c| < 2²⁴: every sum of products is an exactly representable integer.
+        int chunks = (count + 4095) / 4096;
+        var partialSums = new double[chunks][];
+        Parallel.For(0, chunks, ExactNearestNeighbours.ParallelOptions, c =>
+        {
+            var sum = new double[outDim];
+            for (int i = c * 4096, end = Math.Min(count, i + 4096); i < end; i++)
+                for (int d = 0; d < outDim; d++) sum[d] += projected[(long)i * outDim + d];
+            partialSums[c] = sum;
+        });
         var mean = new double[outDim];
-        for (int i = 0; i < count; i++)
-            for (int d = 0; d < outDim; d++) mean[d] += projected[(long)i * outDim + d];
+        foreach (double[] sum in partialSums)   // fixed order: deterministic
+            for (int d = 0; d < outDim; d++) mean[d] += sum[d];
         for (int d = 0; d < outDim; d++) mean[d] /= count;
-        double maxAbs = 0;
-        for (int i = 0; i < count; i++)
-            for (int d = 0; d < outDim; d++) maxAbs = Math.Max(maxAbs, Math.Abs(projected[(long)i * outDim + d] - mean[d]));
-        int range = (int)Math.Floor(Math.Sqrt((double)(1 << 22) / outDim));
+        var partialMax = new double[chunks];
+        Parallel.For(0, chunks, ExactNearestNeighbours.ParallelOptions, c =>
+        {
+            double max = 0;
+            for (int i = c * 4096, end = Math.Min(count, i + 4096); i < end; i++)
+                for (int d = 0; d < outDim; d++) max = Math.Max(max, Math.Abs(projected[(long)i * outDim + d] - mean[d]));
+            partialMax[c] = max;
+        });
+        double maxAbs = partialMax.Max();
+        // R ≤ 127 keeps the values in int8 range; D·R² ≤ 2²² keeps every sum exact in fp32.
+        int range = Math.Min(127, (int)Math.Floor(Math.Sqrt((double)(1 << 22) / outDim)));
         double scale = maxAbs > 0 ? range / maxAbs : 1.0;
 
         var norms = new float[count];
-        for (int i = 0; i < count; i++)
+        Parallel.For(0, chunks, ExactNearestNeighbours.ParallelOptions, c =>
         {
-            long norm = 0;
-            for (int d = 0; d < outDim; d++)
+            for (int i = c * 4096, end = Math.Min(count, i + 4096); i < end; i++)
             {
-                long idx = (long)i * outDim + d;
-                double q = Math.Clamp(Math.Round((projected[idx] - mean[d]) * scale), -range, range);
-                projected[idx] = (float)q;
-                norm += (long)(q * q);
+                long norm = 0;
+                for (int d = 0; d < outDim; d++)
+                {
+                    long idx = (long)i * outDim + d;
+                    double q = Math.Clamp(Math.Round((projected[idx] - mean[d]) * scale), -range, range);
+                    projected[idx] = (float)q;
+                    norm += (long)(q * q);
+                }
+                norms[i] = norm;
             }
-            norms[i] = norm;
-        }
+        });
         return new QuantizedRows { Count = count, Dim = outDim, Values = projected, Norms = norms };
     }
 
@@ -289,19 +308,41 @@ public static unsafe class GreedyCoreset
                     Record(chosen);
                     float* c = all + (long)chosen * dim;
                     float nc = rows.Norms[chosen];
-                    best = float.NegativeInfinity;
-                    bestH = -1;
-                    // Update every hot score and find the next argmax in the same pass (lowest index wins ties,
-                    // hot rows are in index order).
-                    for (int h = 0; h < _hot.Length; h++)
-                    {
-                        float d = Distance(_hotNorms[h], nc, Dot(hv + (long)h * dim, c, dim));
-                        float s = MathF.Min(_hotScores[h], d);
-                        _hotScores[h] = s;
-                        if (s > best) { best = s; bestH = h; }
-                    }
+                    (best, bestH) = UpdateHot(hv, c, nc, dim);
                 }
             }
+        }
+
+        /// <summary>
+        /// min-updates every hot score with the new center and returns the next argmax (lowest index on ties:
+        /// hot rows are in index order, and chunk results are combined in order).
+        /// </summary>
+        private (float Best, int BestH) UpdateHot(float* hv, float* c, float nc, int dim)
+        {
+            int n = _hot.Length;
+            int chunks = n >= 4096 ? Environment.ProcessorCount : 1;
+            if (chunks == 1) return UpdateHotRange(hv, c, nc, dim, 0, n);
+            var results = new (float, int)[chunks];
+            nint hvp = (nint)hv, cp = (nint)c;
+            Parallel.For(0, chunks, ExactNearestNeighbours.ParallelOptions, k =>
+                results[k] = UpdateHotRange((float*)hvp, (float*)cp, nc, dim, (int)((long)n * k / chunks), (int)((long)n * (k + 1) / chunks)));
+            (float best, int bestH) = results[0];
+            for (int k = 1; k < chunks; k++) if (results[k].Item1 > best) (best, bestH) = results[k];
+            return (best, bestH);
+        }
+
+        private (float, int) UpdateHotRange(float* hv, float* c, float nc, int dim, int begin, int end)
+        {
+            float best = float.NegativeInfinity;
+            int bestH = -1;
+            for (int h = begin; h < end; h++)
+            {
+                float d = Distance(_hotNorms[h], nc, Dot(hv + (long)h * dim, c, dim));
+                float s = MathF.Min(_hotScores[h], d);
+                _hotScores[h] = s;
+                if (s > best) { best = s; bestH = h; }
+            }
+            return (best, bestH);
         }
 
         private (float, int) HotArgMax()
