@@ -235,15 +235,14 @@ internal sealed class PhaseCorrelationAligner
             }
         var polar = new float[n * n];
         double logMin = Math.Log(2), logMax = Math.Log(0.9 * n / 2);
-        for (int a = 0; a < n; a++)
+        var rho = new double[n];
+        for (int r = 0; r < n; r++) rho[r] = Math.Exp(logMin + (logMax - logMin) * r / (n - 1));
+        Parallel.For(0, n, a =>
         {
             double theta = Math.PI * a / n, cos = Math.Cos(theta), sin = Math.Sin(theta);
             for (int r = 0; r < n; r++)
-            {
-                double rho = Math.Exp(logMin + (logMax - logMin) * r / (n - 1));
-                polar[a * n + r] = Bilinear(mag, n, n / 2 + rho * cos, n / 2 + rho * sin);
-            }
-        }
+                polar[a * n + r] = Bilinear(mag, n, n / 2 + rho[r] * cos, n / 2 + rho[r] * sin);
+        });
         return polar;
     }
 

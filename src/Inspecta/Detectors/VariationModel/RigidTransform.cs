@@ -23,5 +23,19 @@ public readonly record struct RigidTransform(double Angle, double Dx, double Dy,
         return (cos * ux + sin * uy + CenterX, -sin * ux + cos * uy + CenterY);
     }
 
+    /// <summary>Where pixel (0, y) lands and how the image position moves per +1 in x, for row-wise stepping.</summary>
+    public (double X, double Y, double StepX, double StepY) RowStart(double y)
+    {
+        var (x0, y0) = Apply(0, y);
+        return (x0, y0, Math.Cos(Angle), Math.Sin(Angle));
+    }
+
+    /// <summary>Like <see cref="RowStart"/> for the inverse mapping.</summary>
+    public (double X, double Y, double StepX, double StepY) InverseRowStart(double y)
+    {
+        var (x0, y0) = Invert(0, y);
+        return (x0, y0, Math.Cos(Angle), -Math.Sin(Angle));
+    }
+
     public override string ToString() => $"rotate {Angle * 180 / Math.PI:F2}°, shift ({Dx:F2}, {Dy:F2})";
 }

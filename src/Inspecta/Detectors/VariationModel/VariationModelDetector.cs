@@ -25,7 +25,6 @@ public sealed class VariationModelDetector : IAnomalyDetector
     private int _channels, _height, _width, _trainCount;
     private float[]? _mean;       // C × H × W
     private float[]? _invSigma;   // C × H × W, 1 / max(σ, σ_min)
-    private byte[]? _trained;     // H × W, 1 where ≥ 2 aligned training images overlapped (alignment only)
     private PhaseCorrelationAligner? _aligner;
 
     public string Method => MethodId;
@@ -73,21 +72,19 @@ public sealed class VariationModelDetector : IAnomalyDetector
 
         var mean = new float[c * plane];
         var invSigma = new float[c * plane];
-        byte[]? trained = count is null ? null : new byte[plane];
         for (int ch = 0; ch < c; ch++)
             for (int p = 0; p < plane; p++)
             {
                 int i = ch * plane + p;
                 int n = count?[p] ?? good.Count;
-                if (n < 2) { invSigma[i] = 0; continue; } // never compared: scores 0
+                if (n < 2) { invSigma[i] = 0; continue; } // fewer than 2 aligned images overlapped: scores 0
                 double mu = sum[i] / n;
                 double variance = Math.Max(0, (sumSq[i] - sum[i] * mu) / (n - 1));
                 mean[i] = (float)mu;
                 invSigma[i] = 1f / Math.Max((float)Math.Sqrt(variance), _sigmaMin);
-                if (trained is not null) trained[p] = 1;
             }
         _channels = c; _height = h; _width = w; _trainCount = good.Count;
-        _mean = mean; _invSigma = invSigma; _trained = trained; _aligner = aligner;
+        _mean = mean; _invSigma = invSigma; _aligner = aligner;
     }
 
     private static void Accumulate(ImageF image, double[] sum, double[] sumSq)
@@ -106,9 +103,10 @@ public sealed class VariationModelDetector : IAnomalyDetector
         int c = image.Channels, h = image.Height, w = image.Width, plane = h * w;
         Parallel.For(0, h, qy =>
         {
+            var (rx, ry, sx, sy) = toReference.InverseRowStart(qy);
             for (int qx = 0; qx < w; qx++)
             {
-                var (px, py) = toReference.Invert(qx, qy);
+                double px = rx + qx * sx, py = ry + qx * sy;
                 if (!BilinearWeights(px, py, h, w, out int i00, out float fx, out float fy)) continue;
                 int p = qy * w + qx;
                 count[p]++;
@@ -166,12 +164,13 @@ public sealed class VariationModelDetector : IAnomalyDetector
         int h = _height, w = _width, plane = h * w, c = _channels;
         Parallel.For(0, h, y =>
         {
+            var (rx, ry, sx, sy) = toReference.RowStart(y);
             for (int x = 0; x < w; x++)
             {
-                var (qx, qy) = toReference.Apply(x, y);
+                double qx = rx + x * sx, qy = ry + x * sy;
                 float score = 0;
-                if (BilinearWeights(qx, qy, h, w, out int i00, out float fx, out float fy)
-                    && _trained![i00] != 0 && _trained[i00 + 1] != 0 && _trained[i00 + w] != 0 && _trained[i00 + w + 1] != 0)
+                // Untrained pixels have 1/σ = 0, so they (and the blend towards them) score 0 without a mask test.
+                if (BilinearWeights(qx, qy, h, w, out int i00, out float fx, out float fy))
                 {
                     for (int ch = 0; ch < c; ch++)
                     {
@@ -221,7 +220,6 @@ public sealed class VariationModelDetector : IAnomalyDetector
         if (_aligner is not null)
         {
             p["alignment_work_size"] = _aligner.WorkSize;
-            writer.AddArray("trained", _trained!, _height, _width);
             writer.AddArray("reference_edges", _aligner.ReferenceEdges, _aligner.WorkSize, _aligner.WorkSize);
         }
     }
@@ -241,8 +239,6 @@ public sealed class VariationModelDetector : IAnomalyDetector
         if (detector._alignment != AlignmentMode.None)
         {
             int n = p["alignment_work_size"]!.GetValue<int>();
-            detector._trained = reader.ReadBytes("trained");
-            if (detector._trained.Length != h * w) throw reader.Error("array 'trained' does not match the image size.");
             detector._aligner = new PhaseCorrelationAligner(detector._alignment, h, w, ReadExact(reader, "reference_edges", n * n), n);
         }
         return detector;
