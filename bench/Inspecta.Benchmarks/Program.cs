@@ -1,5 +1,11 @@
 using BenchmarkDotNet.Running;
+using Inspecta.Benchmarks;
 
-// Every benchmark class in this assembly (one file per area); pick with --filter, e.g.
-//   dotnet run -c Release --project bench/Inspecta.Benchmarks -- --filter '*Classical*'
+// `search-figures [--quick]` prints the search figures quickly without BenchmarkDotNet's statistics;
+// everything else goes to BenchmarkDotNet (e.g. `--filter *Search*`).
+if (args.Length > 0 && args[0] == "search-figures")
+{
+    SearchFigures.Print(quick: args.Contains("--quick"));
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
