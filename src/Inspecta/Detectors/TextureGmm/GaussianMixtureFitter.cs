@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Inspecta.Detectors.TextureGmm;
 
 /// <summary>One candidate of a BIC model selection: component count, log-likelihood of the data, BIC.</summary>
@@ -39,13 +37,9 @@ public static class GaussianMixtureFitter
         int n = data.Length / dimension, d = dimension, k = components;
         if (n < 2 || data.Length != n * d) throw new ArgumentException($"Need at least 2 samples of dimension {d}.", nameof(data));
         double ridge = RelativeRegularization * MeanVariance(data, n, d) + 1e-9;
-        var rng = new Random(seed);
 
-        // Seed: k-means++ then a few Lloyd steps; hard assignments give the first responsibilities.
-        var centres = KMeansPlusPlus(data, n, d, k, rng);
-        var assignment = new int[n];
-        for (int iter = 0; iter < 5; iter++) { Assign(data, n, d, centres, k, assignment); UpdateCentres(data, n, d, k, assignment, centres, rng); }
-        Assign(data, n, d, centres, k, assignment);
+        // Seed: k-means++ and Lloyd steps; the hard assignments are the first responsibilities.
+        var assignment = Search.KMeans.Fit(data, d, k, seed, maxIterations: 10, ct).Assignment;
         var resp = new double[n * k];
         for (int i = 0; i < n; i++) resp[i * k + assignment[i]] = 1;
 
@@ -73,66 +67,6 @@ public static class GaussianMixtureFitter
             total += Math.Max(0, s2 / n - m * m);
         }
         return total / d;
-    }
-
-    private static float[] KMeansPlusPlus(float[] data, int n, int d, int k, Random rng)
-    {
-        var centres = new float[k * d];
-        data.AsSpan(rng.Next(n) * d, d).CopyTo(centres);
-        var dist = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double e = TensorPrimitives.Distance(data.AsSpan(i * d, d), centres.AsSpan(0, d));
-            dist[i] = e * e;
-        }
-        for (int c = 1; c < k; c++)
-        {
-            double total = 0;
-            foreach (double v in dist) total += v;
-            int pick = rng.Next(n);
-            if (total > 0)
-            {
-                double target = rng.NextDouble() * total, acc = 0;
-                for (int i = 0; i < n; i++) { acc += dist[i]; if (acc >= target) { pick = i; break; } }
-            }
-            data.AsSpan(pick * d, d).CopyTo(centres.AsSpan(c * d, d));
-            for (int i = 0; i < n; i++)
-            {
-                float e = TensorPrimitives.Distance(data.AsSpan(i * d, d), centres.AsSpan(c * d, d));
-                dist[i] = Math.Min(dist[i], (double)e * e);
-            }
-        }
-        return centres;
-    }
-
-    private static void Assign(float[] data, int n, int d, float[] centres, int k, int[] assignment)
-    {
-        Parallel.For(0, n, i =>
-        {
-            int best = 0; float bestDist = float.PositiveInfinity;
-            for (int c = 0; c < k; c++)
-            {
-                float e = TensorPrimitives.Distance(data.AsSpan(i * d, d), centres.AsSpan(c * d, d));
-                if (e < bestDist) { bestDist = e; best = c; }
-            }
-            assignment[i] = best;
-        });
-    }
-
-    private static void UpdateCentres(float[] data, int n, int d, int k, int[] assignment, float[] centres, Random rng)
-    {
-        var sums = new double[k * d];
-        var counts = new int[k];
-        for (int i = 0; i < n; i++)
-        {
-            int c = assignment[i]; counts[c]++;
-            for (int j = 0; j < d; j++) sums[c * d + j] += data[i * d + j];
-        }
-        for (int c = 0; c < k; c++)
-        {
-            if (counts[c] == 0) { data.AsSpan(rng.Next(n) * d, d).CopyTo(centres.AsSpan(c * d, d)); continue; }
-            for (int j = 0; j < d; j++) centres[c * d + j] = (float)(sums[c * d + j] / counts[c]);
-        }
     }
 
     /// <summary>Responsibilities in place; returns the total log-likelihood.</summary>
