@@ -58,7 +58,7 @@ public sealed class ShapeNetStyleGenerator(ShapeNetStyleOptions options)
             // Retry with new draws when the carved region is outside the 1–10% convention (e.g. a break on a thin rim).
             if (defect is not null && (share < MinAnomalousShare || share > MaxAnomalousShare) && attempt < 12) continue;
             var cloud = new PointCloud(positions) { Labels = labels };
-            return new ShapeNetSample(source.Name, name, split, defect, cloud, clean);
+            return new ShapeNetSample(source.Name, name, split, defect, cloud, clean, carved);
         }
     }
 }
