@@ -13,6 +13,7 @@ public static class DetectorCatalog
     [
         // Methods register here, e.g.:
         // new("patchcore", "PatchCore (Roth et al.)", true, o => new PatchCoreDetector(o), PatchCoreDetector.Load),
+        new("patchcore", "PatchCore (Roth et al.): coreset memory bank of CNN patch features", true, o => new PatchCore.PatchCoreDetector(o), PatchCore.PatchCoreDetector.Load),
     ];
 
     public static IReadOnlyList<Entry> All => Entries;
