@@ -39,7 +39,7 @@ internal static class Cholesky
         for (int i = 0; i < n; i++)
         {
             var row = packed.Slice(rowStart, i + 1);
-            float v = (z[i] - TensorPrimitives.Dot<float>(row[..i], z[..i])) / row[i];
+            float v = (float)((z[i] - (double)TensorPrimitives.Dot<float>(row[..i], z[..i])) / row[i]);
             z[i] = v;
             sum += (double)v * v;
             rowStart += i + 1;

@@ -25,7 +25,9 @@ public sealed class PadimDetector : IAnomalyDetector, IDisposable
     private FeatureSource? _source;
     private int[] _channels = [];
     private float[] _mean = [];     // P × d
-    private float[] _cholesky = []; // P × d(d+1)/2, packed lower-triangular factor of each covariance
+    private float[] _cholesky = []; // primal: P × d(d+1)/2 factors of Σ; dual: P × N(N+1)/2 factors of εI + B·Bᵀ
+    private float[] _basis = [];    // dual only: P × N × d, the centred training features / √(N−1)
+    private int _trainCount;
     private int _gridH, _gridW;
 
     public string Method => MethodId;
@@ -33,6 +35,15 @@ public sealed class PadimDetector : IAnomalyDetector, IDisposable
     public long MaxMemoryBytes { get; }
     /// <summary>Size of the random channel subset (d).</summary>
     public int Dimension => _channels.Length;
+    /// <summary>
+    /// True when the Gaussians are stored in the dual (Woodbury) form: with fewer training images N than
+    /// channels d, Σ = BᵀB + εI has rank-N structure, so Σ⁻¹ = (I − Bᵀ(εI + BBᵀ)⁻¹B)/ε needs only an
+    /// N × N factorisation per position instead of d × d — the same distances, several times cheaper.
+    /// </summary>
+    public bool DualForm => _basis.Length > 0;
+
+    /// <summary>Tests force one form (true = dual) to check both give the same distances.</summary>
+    internal bool? FormOverride { get; init; }
 
     public PadimDetector(FitOptions options)
     {
@@ -46,10 +57,10 @@ public sealed class PadimDetector : IAnomalyDetector, IDisposable
         Seed = options.Seed;
     }
 
-    private PadimDetector(FeatureSource source, int seed, int[] channels, float[] mean, float[] cholesky, int gridH, int gridW)
+    private PadimDetector(FeatureSource source, int seed, int[] channels, float[] mean, float[] cholesky, float[] basis, int trainCount, int gridH, int gridW)
     {
         _source = source; _backboneSpec = source.Backbone.Info.Path; _layers = source.Layers; _preprocessing = source.Preprocessing;
-        Seed = seed; _channels = channels; _mean = mean; _cholesky = cholesky; _gridH = gridH; _gridW = gridW;
+        Seed = seed; _channels = channels; _mean = mean; _cholesky = cholesky; _basis = basis; _trainCount = trainCount; _gridH = gridH; _gridW = gridW;
         MaxMemoryBytes = DefaultMaxMemoryBytes;
     }
 
@@ -57,9 +68,15 @@ public sealed class PadimDetector : IAnomalyDetector, IDisposable
     public static int DefaultChannels(int totalChannels) => totalChannels <= 448 ? 100 : 550;
 
     /// <summary>Bytes PaDiM needs to fit: the training features, the packed factors, the means and per-thread work.</summary>
-    public static long EstimateMemory(int images, int positions, int d) =>
-        (long)images * positions * d * 4 + (long)positions * d * (d + 1) / 2 * 4 + (long)positions * d * 4
-        + (long)Environment.ProcessorCount * d * d * 8 * 2;
+    public static long EstimateMemory(int images, int positions, int d)
+    {
+        long features = (long)images * positions * d * 4, means = (long)positions * d * 4;
+        long model = images < d
+            ? features + (long)positions * images * (images + 1) / 2 * 4   // dual: basis + N×N factors
+            : (long)positions * d * (d + 1) / 2 * 4;                        // primal: d×d factors
+        int m = Math.Min(images, d);
+        return features + means + model + (long)Environment.ProcessorCount * (m * m * 12L + (long)d * images * 4);
+    }
 
     public void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
     {
@@ -91,30 +108,43 @@ public sealed class PadimDetector : IAnomalyDetector, IDisposable
                     features[((long)p * d + c) * n + i] = rows[p * d + c];
         }, progress, ct);
 
-        int packed = d * (d + 1) / 2;
+        _trainCount = n;
+        bool dual = FormOverride ?? n < d;
+        int m = dual ? n : d, packed = m * (m + 1) / 2;
         _mean = new float[positions * d];
         _cholesky = new float[(long)positions * packed];
+        _basis = dual ? new float[(long)positions * n * d] : [];
         int done = 0;
         var failed = new System.Collections.Concurrent.ConcurrentBag<int>();
-        Parallel.For(0, positions, new ParallelOptions { CancellationToken = ct }, () => (Cov: new double[d * d], Centered: new float[d * n]), (p, _, work) =>
+        double scale = 1.0 / Math.Sqrt(n - 1);
+        Parallel.For(0, positions, new ParallelOptions { CancellationToken = ct }, () => (Gram: new double[m * m], Product: new float[m * m], Centered: new float[d * n]), (p, _, work) =>
         {
             var x = features.AsSpan((int)((long)p * d * n), d * n);
             var mean = _mean.AsSpan(p * d, d);
+            // Centered holds Bᵀ = (X − μ)ᵀ/√(N−1), d × N row-major.
             for (int c = 0; c < d; c++)
             {
                 var col = x.Slice(c * n, n);
                 mean[c] = TensorPrimitives.Sum<float>(col) / n;
-                TensorPrimitives.Subtract(col, mean[c], work.Centered.AsSpan(c * n, n));
+                var dst = work.Centered.AsSpan(c * n, n);
+                TensorPrimitives.Subtract(col, mean[c], dst);
+                TensorPrimitives.Multiply(dst, (float)scale, dst);
             }
-            for (int i = 0; i < d; i++)
+            if (dual)
             {
-                var ci = work.Centered.AsSpan(i * n, n);
-                for (int j = 0; j <= i; j++)
-                    work.Cov[i * d + j] = TensorPrimitives.Dot<float>(ci, work.Centered.AsSpan(j * n, n)) / (double)(n - 1);
-                work.Cov[i * d + i] += Epsilon;
+                var basis = _basis.AsSpan((int)((long)p * n * d), n * d);
+                for (int c = 0; c < d; c++)
+                    for (int i = 0; i < n; i++) basis[i * d + c] = work.Centered[c * n + i];
+                Search.Sgemm.MultiplyTransposed(basis, n, basis, n, d, work.Product);   // B·Bᵀ, N × N
             }
-            if (!Cholesky.FactorInPlace(work.Cov, d)) failed.Add(p);
-            Cholesky.Pack(work.Cov, d, _cholesky.AsSpan((int)((long)p * packed), packed));
+            else Search.Sgemm.MultiplyTransposed(work.Centered, d, work.Centered, d, n, work.Product); // BᵀB = Σ − εI, d × d
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j <= i; j++) work.Gram[i * m + j] = work.Product[i * m + j];
+                work.Gram[i * m + i] += Epsilon;
+            }
+            if (!Cholesky.FactorInPlace(work.Gram, m)) failed.Add(p);
+            Cholesky.Pack(work.Gram, m, _cholesky.AsSpan((int)((long)p * packed), packed));
             int k = Interlocked.Increment(ref done);
             if (k % 64 == 0 || k == positions) progress?.Report(new ProgressUpdate("gaussians", k, positions));
             return work;
@@ -159,15 +189,28 @@ public sealed class PadimDetector : IAnomalyDetector, IDisposable
         var f = source.Extract(sample);
         var (rows, h, w) = Stack(f.Maps, _channels);
         if (h != _gridH || w != _gridW) throw new InvalidOperationException($"Feature grid {h}×{w} differs from the fitted {_gridH}×{_gridW}.");
-        int d = _channels.Length, packed = d * (d + 1) / 2;
+        int d = _channels.Length, n = _trainCount;
+        bool dual = DualForm;
+        int m = dual ? n : d, packed = m * (m + 1) / 2;
         var grid = new float[h * w];
-        Parallel.For(0, h * w, () => new float[d], (p, _, z) =>
+        Parallel.For(0, h * w, () => (Z: new float[d], U: new float[m]), (p, _, buf) =>
         {
-            var x = rows.AsSpan(p * d, d);
-            var mean = _mean.AsSpan(p * d, d);
-            for (int i = 0; i < d; i++) z[i] = x[i] - mean[i];
-            grid[p] = (float)Math.Sqrt(Cholesky.SolveLowerSquaredNorm(_cholesky.AsSpan((int)((long)p * packed), packed), z, d));
-            return z;
+            var z = buf.Z.AsSpan();
+            TensorPrimitives.Subtract(rows.AsSpan(p * d, d), _mean.AsSpan(p * d, d), z);
+            var factor = _cholesky.AsSpan((int)((long)p * packed), packed);
+            double squared;
+            if (dual)
+            {
+                // zᵀΣ⁻¹z = (‖z‖² − ‖L⁻¹Bz‖²)/ε with L·Lᵀ = εI + B·Bᵀ.
+                var basis = _basis.AsSpan((int)((long)p * n * d), n * d);
+                for (int i = 0; i < n; i++) buf.U[i] = TensorPrimitives.Dot<float>(basis.Slice(i * d, d), z);
+                double zz = 0;
+                foreach (float v in z) zz += (double)v * v;
+                squared = Math.Max(0, (zz - Cholesky.SolveLowerSquaredNorm(factor, buf.U, n)) / Epsilon);
+            }
+            else squared = Cholesky.SolveLowerSquaredNorm(factor, z, d);
+            grid[p] = (float)Math.Sqrt(squared);
+            return buf;
         }, _ => { });
         var map = PatchCore.PatchCoreDetector.ScoreMap(grid, h, w, source.Preprocessing, f.OriginalHeight, f.OriginalWidth);
         return new Prediction(map.Max(), map);
@@ -184,7 +227,11 @@ public sealed class PadimDetector : IAnomalyDetector, IDisposable
         p["grid"] = new System.Text.Json.Nodes.JsonArray(_gridH, _gridW);
         writer.AddArray("channels", _channels);
         writer.AddArray("mean", _mean, _gridH * _gridW, _channels.Length);
-        writer.AddArray("cholesky", _cholesky, _gridH * _gridW, _channels.Length * (_channels.Length + 1) / 2);
+        p["train_images"] = _trainCount;
+        p["form"] = DualForm ? "dual" : "primal";
+        int m = DualForm ? _trainCount : _channels.Length;
+        writer.AddArray("cholesky", _cholesky, _gridH * _gridW, m * (m + 1) / 2);
+        if (DualForm) writer.AddArray("basis", _basis, _gridH * _gridW, _trainCount, _channels.Length);
     }
 
     public static PadimDetector Load(ModelReader reader)
@@ -195,10 +242,14 @@ public sealed class PadimDetector : IAnomalyDetector, IDisposable
         var channels = reader.ReadInts("channels");
         var mean = reader.ReadFloats("mean");
         var chol = reader.ReadFloats("cholesky");
-        int d = channels.Length;
-        if (mean.Length != gh * gw * d || chol.LongLength != (long)gh * gw * d * (d + 1) / 2) throw reader.Error("PaDiM arrays do not match the grid and channel count.");
+        int d = channels.Length, n = p["train_images"]?.GetValue<int>() ?? throw reader.Error("PaDiM parameters have no 'train_images'.");
+        bool dual = (p["form"]?.GetValue<string>() ?? throw reader.Error("PaDiM parameters have no 'form'.")) == "dual";
+        float[] basis = dual ? reader.ReadFloats("basis") : [];
+        int m = dual ? n : d;
+        if (mean.Length != gh * gw * d || chol.LongLength != (long)gh * gw * m * (m + 1) / 2 || (dual && basis.LongLength != (long)gh * gw * n * d))
+            throw reader.Error("PaDiM arrays do not match the grid, channel and image counts.");
         var source = FeatureSource.Read(p, reader);
-        return new PadimDetector(source, p["seed"]!.GetValue<int>(), channels, mean, chol, gh, gw);
+        return new PadimDetector(source, p["seed"]!.GetValue<int>(), channels, mean, chol, basis, n, gh, gw);
     }
 
     public void Dispose() => _source?.Dispose();
