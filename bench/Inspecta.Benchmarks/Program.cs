@@ -1,1 +1,17 @@
-System.Console.WriteLine("x");
+using BenchmarkDotNet.Running;
+using Inspecta.Benchmarks;
+
+// `search-figures [--quick]` prints the search figures quickly without BenchmarkDotNet's statistics;
+// everything else goes to BenchmarkDotNet (e.g. `--filter *Search*`).
+if (args.Length > 0 && args[0] == "search-figures")
+{
+    SearchFigures.Print(quick: args.Contains("--quick"));
+    return;
+}
+// `eval-figures [repeats]` times the exact evaluation on a bottle-sized synthetic set and prints peak memory.
+if (args.Length > 0 && args[0] == "eval-figures")
+{
+    EvaluationFigures.Print(args.Length > 1 ? int.Parse(args[1]) : 3);
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

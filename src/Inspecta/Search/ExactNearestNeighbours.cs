@@ -1,0 +1,248 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Inspecta.Search;
+
+/// <summary>
+/// Exact k-nearest-neighbour search (Euclidean) of query vectors against a fixed memory bank.
+/// </summary>
+/// <remarks>
+/// <para>Candidates come from a GEMM-style pass: d² ≈ ‖q‖² + ‖b‖² − 2 q·b with the bank pre-packed into
+/// k-major slivers and a register-blocked FMA micro-kernel (<see cref="MicroKernel"/>); the per-query
+/// candidate selection is fused into the kernel's epilogue, so no distance matrix is ever stored.</para>
+/// <para>Exactness: the fp32 expansion can reorder near-ties, so the pass keeps every bank row whose
+/// approximate value lies within a proven error bound of the current k-th best (<see cref="CandidateList"/>),
+/// then re-ranks those with <see cref="ExactDistance.Squared"/>. Results are therefore identical to a brute
+/// force scan with <see cref="ExactDistance"/>: sorted by exact squared distance, ties by lower bank index.</para>
+/// <para>Thread-safe: <see cref="Search"/> keeps all its state local and runs multithreaded itself.</para>
+/// </remarks>
+public sealed unsafe class ExactNearestNeighbours
+{
+    /// <summary>Query micro-panels per task: 8 × Mr queries share each bank sliver while it is in cache.</summary>
+    private const int PanelsPerBlock = 8;
+
+    private readonly float[] _bank;
+    private readonly float[] _packed;      // sliver s at [s*dim*Nr], k-major
+    private readonly float[] _bankNorms;   // padded to slivers*Nr; NaN in padding so it is never a candidate
+    private readonly double _maxBankNorm;
+    private readonly int _slivers;
+
+    /// <summary>Number of bank vectors.</summary>
+    public int Count { get; }
+
+    /// <summary>Dimension of every vector.</summary>
+    public int Dimension { get; }
+
+    /// <summary>The bank (row-major Count×Dimension). Not copied: do not modify it while this index is in use.</summary>
+    public ReadOnlyMemory<float> Bank => _bank.AsMemory(0, Count * Dimension);
+
+    /// <summary>Builds the index: packs the bank for the kernel and precomputes squared norms.</summary>
+    /// <param name="bank">Row-major count×dim, finite values.</param>
+    public ExactNearestNeighbours(float[] bank, int count, int dim)
+    {
+        ArgumentNullException.ThrowIfNull(bank);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dim, 1);
+        if ((long)count * dim > bank.Length) throw new ArgumentException($"bank holds {bank.Length} floats, needs {(long)count * dim}");
+        if (!IsAllFinite(bank.AsSpan(0, count * dim))) throw new ArgumentException("memory bank contains NaN or infinity");
+
+        _bank = bank;
+        Count = count;
+        Dimension = dim;
+        int nr = MicroKernel.Nr;
+        _slivers = (count + nr - 1) / nr;
+        _packed = new float[(long)_slivers * dim * nr];
+        _bankNorms = new float[_slivers * nr];
+        _bankNorms.AsSpan(count).Fill(float.NaN);
+
+        double maxNorm = 0;
+        object gate = new();
+        Parallel.For(0, _slivers, ParallelOptions, () => 0.0, (s, _, localMax) =>
+        {
+            MicroKernel.PackB(bank, count, dim, s * nr, 0, dim, _packed.AsSpan(s * dim * nr, dim * nr));
+            int end = Math.Min(count, (s + 1) * nr);
+            for (int j = s * nr; j < end; j++)
+            {
+                double n = ExactDistance.SquaredNorm(bank.AsSpan(j * dim, dim));
+                _bankNorms[j] = (float)n;
+                localMax = Math.Max(localMax, n);
+            }
+            return localMax;
+        }, localMax => { lock (gate) maxNorm = Math.Max(maxNorm, localMax); });
+        _maxBankNorm = maxNorm;
+    }
+
+    internal static ParallelOptions ParallelOptions { get; } = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
+    /// <summary>Distance to the nearest bank vector for each query (k = 1).</summary>
+    public float[] NearestDistances(ReadOnlySpan<float> queries, int queryCount)
+    {
+        var d = new float[queryCount];
+        var idx = new int[queryCount];
+        Search(queries, queryCount, 1, d, idx);
+        return d;
+    }
+
+    /// <summary>
+    /// For each of <paramref name="queryCount"/> queries (row-major queryCount×Dimension) writes the k nearest
+    /// bank rows: Euclidean distances ascending into <paramref name="distances"/>[q*k..] and their bank indices
+    /// into <paramref name="indices"/>[q*k..]. Equal distances are ordered by lower index.
+    /// </summary>
+    public void Search(ReadOnlySpan<float> queries, int queryCount, int k, Span<float> distances, Span<int> indices)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(queryCount);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (k > Count) throw new ArgumentOutOfRangeException(nameof(k), $"k = {k} exceeds the bank size {Count}");
+        int dim = Dimension;
+        if (queries.Length < (long)queryCount * dim) throw new ArgumentException($"queries hold {queries.Length} floats, need {(long)queryCount * dim}");
+        if (distances.Length < (long)queryCount * k || indices.Length < (long)queryCount * k)
+            throw new ArgumentException("output spans are shorter than queryCount × k");
+        if (queryCount == 0) return;
+        if (!IsAllFinite(queries[..(queryCount * dim)])) throw new ArgumentException("queries contain NaN or infinity");
+
+        float[] q = queries[..(queryCount * dim)].ToArray();
+        var outD = new float[queryCount * k];
+        var outI = new int[queryCount * k];
+        Run(q, queryCount, k, outD, outI);
+        outD.CopyTo(distances);
+        outI.CopyTo(indices);
+    }
+
+
+    private void Run(float[] q, int queryCount, int k, float[] outD, int[] outI)
+    {
+        int dim = Dimension, mr = MicroKernel.Mr, nr = MicroKernel.Nr;
+        int panels = (queryCount + mr - 1) / mr;
+        var packedQ = new float[(long)panels * dim * mr];
+        var qNorms = new float[panels * mr];
+        var windows = new double[queryCount];
+        // Bound on |fp32 expansion − exact| for any bank row: dot product error ≤ γ_dim·‖q‖‖b‖ ≤ γ_dim(‖q‖²+‖b‖²)/2,
+        // plus a few roundings of norms and of the final sum; doubled for margin. The window is twice the bound.
+        double unitRound = Math.ScaleB(1.0, -24);
+        Parallel.For(0, panels, ParallelOptions, p =>
+        {
+            MicroKernel.PackA(q, queryCount, dim, p * mr, 0, dim, packedQ.AsSpan(p * dim * mr, dim * mr));
+            int end = Math.Min(queryCount, (p + 1) * mr);
+            for (int i = p * mr; i < end; i++)
+            {
+                double n = ExactDistance.SquaredNorm(q.AsSpan(i * dim, dim));
+                qNorms[i] = (float)n;
+                double bound = 2.0 * (dim + 8) * unitRound * (n + _maxBankNorm) + 1e-30;
+                windows[i] = 2.0 * bound;
+            }
+        });
+
+        int blocks = (panels + PanelsPerBlock - 1) / PanelsPerBlock;
+        // Split the bank too when there are few query blocks, so both cores get balanced work.
+        int threads = Environment.ProcessorCount;
+        int splits = Math.Max(1, (4 * threads + blocks - 1) / blocks);
+        while ((blocks * splits) % threads != 0 && splits < 4 * threads) splits++;   // equal-sized tasks, no idle tail
+        splits = Math.Min(splits, _slivers);
+        int cap = Math.Max(64, 2 * k + 32);
+        var lists = new CandidateList[splits][];
+        for (int s = 0; s < splits; s++)
+        {
+            lists[s] = new CandidateList[queryCount];
+            for (int i = 0; i < queryCount; i++) lists[s][i] = new CandidateList(k, windows[i], cap);
+        }
+
+        Parallel.For(0, blocks * splits, ParallelOptions, task =>
+        {
+            int block = task / splits, split = task % splits;
+            int sliverBegin = (int)((long)_slivers * split / splits), sliverEnd = (int)((long)_slivers * (split + 1) / splits);
+            int panelBegin = block * PanelsPerBlock, panelEnd = Math.Min(panels, panelBegin + PanelsPerBlock);
+            float* tile = stackalloc float[mr * nr];
+            fixed (float* pq = packedQ)
+            fixed (float* pb = _packed)
+            fixed (float* bn = _bankNorms)
+            fixed (float* qn = qNorms)
+            {
+                for (int s = sliverBegin; s < sliverEnd; s++)
+                {
+                    float* sliver = pb + (long)s * dim * nr;
+                    for (int p = panelBegin; p < panelEnd; p++)
+                    {
+                        MicroKernel.Run(pq + (long)p * dim * mr, sliver, dim, tile, accumulate: false);
+                        int rows = Math.Min(mr, queryCount - p * mr);
+                        Collect(tile, rows, p * mr, s * nr, qn, bn, lists[split]);
+                    }
+                }
+            }
+        });
+
+        Parallel.For(0, queryCount, ParallelOptions, () => (new List<(double, int)>(), new float[cap]), (i, _, local) =>
+        {
+            Rerank(q.AsSpan(i * dim, dim), i, k, lists, local.Item1, ref local.Item2, outD.AsSpan(i * k, k), outI.AsSpan(i * k, k));
+            return local;
+        }, _ => { });
+    }
+
+    /// <summary>Fused epilogue: turns one tile of dot products into approximate d² and offers the promising ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Collect(float* tile, int rows, int query0, int bank0, float* qn, float* bn, CandidateList[] lists)
+    {
+        int nr = MicroKernel.Nr;
+        for (int i = 0; i < rows; i++)
+        {
+            CandidateList list = lists[query0 + i];
+            float* dots = tile + i * nr;
+            Vector256<float> qv = Vector256.Create(qn[query0 + i]);
+            Vector256<float> minusTwo = Vector256.Create(-2f);
+            for (int j = 0; j < nr; j += 8)
+            {
+                Vector256<float> approx = Vector256.FusedMultiplyAdd(Vector256.Load(dots + j), minusTwo, qv + Vector256.Load(bn + bank0 + j));
+                uint hits = Vector256.LessThanOrEqual(approx, Vector256.Create(list.Threshold)).ExtractMostSignificantBits();
+                while (hits != 0)
+                {
+                    int lane = System.Numerics.BitOperations.TrailingZeroCount(hits);
+                    hits &= hits - 1;
+                    float v = approx.GetElement(lane);
+                    if (v <= list.Threshold) list.Add(v, bank0 + j + lane);
+                }
+            }
+        }
+    }
+
+    private void Rerank(ReadOnlySpan<float> query, int qi, int k, CandidateList[][] lists, List<(double D2, int Index)> exact,
+        ref float[] scratch, Span<float> outD, Span<int> outI)
+    {
+        int total = 0;
+        foreach (CandidateList[] split in lists) total += split[qi].Count;
+        if (scratch.Length < total) scratch = new float[total];
+        int n = 0;
+        foreach (CandidateList[] split in lists)
+        {
+            CandidateList c = split[qi];
+            c.Values.AsSpan(0, c.Count).CopyTo(scratch.AsSpan(n));
+            n += c.Count;
+        }
+        // Candidates from different bank splits: only those within the window of the global k-th best survive.
+        float threshold = CandidateList.UpperBound(CandidateList.KthSmallest(scratch.AsSpan(0, n), k, ref scratch), lists[0][qi].Window);
+
+        exact.Clear();
+        int dim = Dimension;
+        foreach (CandidateList[] split in lists)
+        {
+            CandidateList c = split[qi];
+            for (int j = 0; j < c.Count; j++)
+            {
+                if (c.Values[j] > threshold) continue;
+                int b = c.Indices[j];
+                exact.Add((ExactDistance.Squared(query, _bank.AsSpan(b * dim, dim)), b));
+            }
+        }
+        exact.Sort();
+        for (int j = 0; j < k; j++)
+        {
+            outD[j] = (float)Math.Sqrt(exact[j].D2);
+            outI[j] = exact[j].Index;
+        }
+    }
+
+    private static bool IsAllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+            if (!float.IsFinite(v)) return false;
+        return true;
+    }
+}
