@@ -35,19 +35,22 @@ public static class GemmPeak
     /// <summary>Register-only FMA throughput on all cores (GFLOP/s, one FMA = 2 flops per lane).</summary>
     public static double MeasureFmaCeilingGflops(int repeats = 3)
     {
-        const long iterations = 20_000_000;
         int threads = Environment.ProcessorCount;
-        int lanes = Vector512.IsHardwareAccelerated ? 16 : 8;
         FmaLoop(1000);
         double best = double.MaxValue;
         for (int r = 0; r < Math.Max(1, repeats); r++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => FmaLoop(iterations));
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => FmaLoop(FmaIterations));
             best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
         }
-        return 2.0 * 16 * lanes * iterations * threads / best / 1e9;
+        return FmaCeilingFlops(threads) / best / 1e9;
     }
+
+    private const long FmaIterations = 20_000_000;
+
+    /// <summary>Flops of one <see cref="MeasureFmaCeilingGflops"/> repeat on <paramref name="threads"/> threads.</summary>
+    internal static double FmaCeilingFlops(int threads) => 2.0 * 16 * (Vector512.IsHardwareAccelerated ? 16 : 8) * FmaIterations * threads;
 
     /// <summary>16 independent FMA chains: enough to cover latency × ports on current cores.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
