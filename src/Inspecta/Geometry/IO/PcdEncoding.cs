@@ -1,0 +1,4 @@
+namespace Inspecta.Geometry.IO;
+
+/// <summary>PCD DATA section encodings.</summary>
+public enum PcdEncoding { Ascii, Binary, BinaryCompressed }
