@@ -51,13 +51,8 @@ public static class SearchBenchmark
         }
         log?.Invoke($"FMA ceiling {ceilingWall:F1} GFLOP/s wall, {ceiling:F1} CPU-equivalent on {Environment.ProcessorCount} cores");
         int size = quick ? 768 : 2048;
-        double peak = 0, peakCpu = 0;
-        for (int r = 0; r < Math.Max(1, repeats); r++)
-        {
-            (double wall, double cpu) = CpuTimed(() => peak = Math.Max(peak, GemmPeak.MeasureGflops(size, repeats: 1)));
-            // MeasureGflops runs the product twice (warm-up + timed): half the CPU time belongs to the timed run.
-            peakCpu = Math.Max(peakCpu, 2.0 * size * size * (double)size / (cpu / 2) / 1e9 * Environment.ProcessorCount);
-        }
+        GemmRate gemm = GemmPeak.Measure(size, repeats);
+        double peak = gemm.WallGflops, peakCpu = gemm.CpuEquivalentGflops;
         log?.Invoke($"GEMM peak {peak:F1} GFLOP/s wall, {peakCpu:F1} CPU-equivalent ({MicroKernel.Description}, {size}^3)");
         var knn = new List<KnnMeasurement>();
         foreach (var s in DefaultShapes)
