@@ -12,13 +12,8 @@ namespace Inspecta.Detectors;
 /// </summary>
 public static class ModelTrainer
 {
-    /// <summary>
-    /// Default minimum defect area for max-area calibration, as a fraction of the image area: the thesis'
-    /// experiments allow false-positive components below 0.1 % of the image (e.g. 810 px at 900×900).
-    /// </summary>
-    public const double DefaultMinDefectAreaFraction = 0.001;
-
-    /// <param name="minDefectArea">Pixels at the original resolution; null = 0.1 % of the validation image area.</param>
+    /// <param name="minDefectArea">Pixels at the original resolution; null = 0.1 % of the validation image area
+    /// (<see cref="ThresholdCalibration.DefaultMinDefectArea"/>: the thesis' experiments allow false-positive components below 0.1 % of the image, e.g. 810 px at 900×900).</param>
     public static TrainedModel Train(IAnomalyDetector detector, IReadOnlyList<Sample> train, IReadOnlyList<Sample> validation,
         int? minDefectArea = null, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default,
         string? dataset = null, string? category = null)
@@ -46,8 +41,8 @@ public static class ModelTrainer
                 imageMax = Math.Max(imageMax, p.Score);
                 progress?.Report(new ProgressUpdate("calibrate", i + 1, validationGood.Length));
             }
-            int area = minDefectArea ?? Math.Max(1, (int)Math.Ceiling(DefaultMinDefectAreaFraction * maps[0].Height * maps[0].Width));
-            float pixel = ThresholdCalibration.MaxArea(maps, area);
+            int area = minDefectArea ?? ThresholdCalibration.DefaultMinDefectArea(maps[0].Height, maps[0].Width);
+            float pixel = (float)ThresholdCalibration.MaxArea(maps, area);
             thresholds = new CalibratedThresholds("max-area", pixel, imageMax, area, validationGood.Length);
         }
         var summary = new TrainingSummary(train.Count, validationGood.Length, fitSeconds, sw.Elapsed.TotalSeconds, dataset, category);

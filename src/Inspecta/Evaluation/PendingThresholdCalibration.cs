@@ -8,7 +8,9 @@ public static class ThresholdCalibration
 {
     /// <summary>Smallest threshold at which every 8-connected component of (map &gt; t) over all good
     /// maps is smaller than <paramref name="minDefectArea"/> pixels.</summary>
-    public static float MaxArea(IReadOnlyList<AnomalyMap> goodMaps, int minDefectArea)
+    public static int DefaultMinDefectArea(int height, int width) => Math.Max(1, (int)Math.Ceiling(0.001 * height * width));
+
+    public static double MaxArea(IReadOnlyList<AnomalyMap> goodMaps, int minDefectArea)
     {
         float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
         foreach (var m in goodMaps) foreach (float v in m.Data) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }

@@ -6,7 +6,7 @@ namespace Inspecta.Imaging;
 
 public static class Resize
 {
-    public static ImageF Bilinear(ImageF image, int height, int width, bool antialias)
+    public static ImageF Bilinear(ImageF image, int height, int width, bool antialias = true)
     {
         var dst = new ImageF(image.Channels, height, width);
         var (yi, yw) = Weights(image.Height, height, antialias);
@@ -108,14 +108,14 @@ public static class Normalization
 
 public static class GaussianBlur
 {
-    public static AnomalyMap Apply(AnomalyMap map, double sigma)
+    public static void Apply(AnomalyMap map, float sigma)
     {
         int r = (int)(4 * sigma + 0.5);
         var k = new float[2 * r + 1]; double s = 0;
         for (int i = -r; i <= r; i++) { k[i + r] = (float)Math.Exp(-i * i / (2 * sigma * sigma)); s += k[i + r]; }
         for (int i = 0; i < k.Length; i++) k[i] /= (float)s;
         int h = map.Height, w = map.Width;
-        var tmp = new float[h * w]; var dst = new AnomalyMap(h, w);
+        var tmp = new float[h * w];
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
             {
@@ -128,9 +128,8 @@ public static class GaussianBlur
             {
                 float a = 0;
                 for (int i = -r; i <= r; i++) a += k[i + r] * tmp[Reflect(y + i, h) * w + x];
-                dst.Data[y * w + x] = a;
+                map.Data[y * w + x] = a;
             }
-        return dst;
     }
 
     private static int Reflect(int i, int n)
