@@ -20,4 +20,10 @@ if (args.Length > 0 && args[0] == "eval-figures")
     EvaluationFigures.Print(args.Length > 1 ? int.Parse(args[1]) : 3);
     return;
 }
+// `deep-figures <bottle-dir> <backbone.onnx> [patchcore,patchcore1,padim,spade]` times PatchCore/PaDiM/SPADE on bottle.
+if (args.Length > 2 && args[0] == "deep-figures")
+{
+    DeepFeatureFigures.Print(args[1], args[2], args.Length > 3 ? args[3] : "patchcore,patchcore1,padim,spade");
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
