@@ -8,4 +8,10 @@ if (args.Length > 0 && args[0] == "search-figures")
     SearchFigures.Print(quick: args.Contains("--quick"));
     return;
 }
+// `eval-figures [repeats]` times the exact evaluation on a bottle-sized synthetic set and prints peak memory.
+if (args.Length > 0 && args[0] == "eval-figures")
+{
+    EvaluationFigures.Print(args.Length > 1 ? int.Parse(args[1]) : 3);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -134,7 +134,10 @@ public sealed unsafe class ExactNearestNeighbours
 
         int blocks = (panels + PanelsPerBlock - 1) / PanelsPerBlock;
         // Split the bank too when there are few query blocks, so both cores get balanced work.
-        int splits = Math.Clamp((4 * Environment.ProcessorCount + blocks - 1) / blocks, 1, _slivers);
+        int threads = Environment.ProcessorCount;
+        int splits = Math.Max(1, (4 * threads + blocks - 1) / blocks);
+        while ((blocks * splits) % threads != 0 && splits < 4 * threads) splits++;   // equal-sized tasks, no idle tail
+        splits = Math.Min(splits, _slivers);
         int cap = Math.Max(64, 2 * k + 32);
         var lists = new CandidateList[splits][];
         for (int s = 0; s < splits; s++)

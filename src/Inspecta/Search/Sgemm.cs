@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Inspecta.Search;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Inspecta.Search;
 public static unsafe class Sgemm
 {
     /// <summary>Reduction block: one B sliver (kc × Nr floats) stays in L1 while A panels stream past it.</summary>
-    private const int Kc = 256;
+    private const int Kc = 512;
 
     /// <summary>Row block of A per task (micro-panels of Mr rows).</summary>
     private const int PanelsPerBlock = 16;
@@ -65,8 +67,17 @@ public static unsafe class Sgemm
                             {
                                 float* dst = pc + (long)(p * mr + i) * n + s * nr;
                                 float* src = tile + i * nr;
-                                if (kb == 0) for (int j = 0; j < cols; j++) dst[j] = src[j];
-                                else for (int j = 0; j < cols; j++) dst[j] += src[j];
+                                int j = 0;
+                                if (kb == 0)
+                                {
+                                    for (; j + 8 <= cols; j += 8) Vector256.Store(Vector256.Load(src + j), dst + j);
+                                    for (; j < cols; j++) dst[j] = src[j];
+                                }
+                                else
+                                {
+                                    for (; j + 8 <= cols; j += 8) Vector256.Store(Vector256.Load(dst + j) + Vector256.Load(src + j), dst + j);
+                                    for (; j < cols; j++) dst[j] += src[j];
+                                }
                             }
                         }
                     }
