@@ -169,28 +169,10 @@ public static class BenchRunner
     private static Mask GroundTruth(Sample sample, (int H, int W) imageSize)
     {
         if (sample.GroundTruth is not null) return sample.GroundTruth;
-        Mask? union = null;
-        foreach (string path in sample.MaskPaths)
-        {
-            var m = ReadMask(path);
-            union ??= new Mask(m.Height, m.Width);
-            if (m.Height != union.Height || m.Width != union.Width)
-                throw InspectaUserException.ForFile(path, $"mask is {m.Height}×{m.Width}, another mask of {sample} is {union.Height}×{union.Width}.");
-            for (int i = 0; i < m.Data.Length; i++) if (m.Data[i] != 0) union.Data[i] = 1;
-        }
+        var union = GroundTruthFiles.ReadUnion(sample.MaskPaths);
         if (union is not null) return union;
         if (!sample.IsGood) throw new InspectaUserException($"{sample}: defective test sample without ground truth.");
         return new Mask(imageSize.H, imageSize.W);
-    }
-
-    // NOTE(report): until ImageIO.ReadMask lands from the imaging work.
-    private static Mask ReadMask(string path)
-    {
-        var img = ImageIO.Read(path);
-        var m = new Mask(img.Height, img.Width);
-        ReadOnlySpan<float> v = img.Plane(0);
-        for (int i = 0; i < v.Length; i++) m.Data[i] = v[i] > 0 ? (byte)1 : (byte)0;
-        return m;
     }
 
     /// <summary>A copy of a 2D sample holding its decoded pixels (3D samples are read by the detector).</summary>
