@@ -20,6 +20,7 @@ public static class CliApp
             DatasetCommand.Create(console),
             ReportCommand.Create(console),
             ModelsCommand.Create(console),
+            EvalCommand.Create(console),
         })
             root.Subcommands.Add(command);
         return root;
