@@ -21,6 +21,7 @@ public static class CliApp
             ReportCommand.Create(console),
             ModelsCommand.Create(console),
             EvalCommand.Create(console),
+            PcCommand.Create(console),
         })
             root.Subcommands.Add(command);
         return root;
