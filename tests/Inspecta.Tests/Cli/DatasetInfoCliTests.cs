@@ -102,6 +102,7 @@ public class DatasetInfoCliTests
         Assert.Contains("not a btad dataset", r.Stderr);
 
         File.WriteAllText(Path.Combine(cat, "ground_truth", "crack", "001_mask.png"), "garbage");
+        File.WriteAllText(Path.Combine(cat, "ground_truth", "crack", "002_mask.png"), "more garbage"); // two failures in parallel: still one clean user error
         r = CliRunner.Run("dataset", "info", cat, "--json");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("001_mask.png", r.Stderr);
