@@ -45,7 +45,7 @@ public static class DatasetSummary
         var all = category.Train.Concat(category.Validation).Concat(category.Test).ToList();
         var infos = new Imaging.ImageInfo[all.Count];
         var headers = new Counter(progress, $"{category.Name}: headers", all.Count, every: 64);
-        Parallel.For(0, all.Count, i =>
+        ForEach(all.Count, i =>
         {
             infos[i] = all[i].ReadImageInfo();
             headers.Increment();
@@ -70,7 +70,7 @@ public static class DatasetSummary
             var channelNames = new string[chosen.Count][];
             var config = category.DefectsConfig;
             var masks = new Counter(progress, $"{category.Name}: masks", chosen.Count, every: 16);
-            Parallel.For(0, chosen.Count, i =>
+            ForEach(chosen.Count, i =>
             {
                 var channels = chosen[i].LoadGroundTruthChannels();
                 if (channels.Count == 0) throw InspectaUserException.ForFile(chosen[i].Path, "defect image has no ground-truth mask.");
@@ -96,6 +96,22 @@ public static class DatasetSummary
         }
         return new CategorySummary(category.Name, category.Train.Count, category.Validation.Count, category.ValidationCarved, test, sizes, bitDepth,
             fraction, byType, category.HasPixelGroundTruth ? chosen.Count : 0, defects.Count, channelTypes);
+    }
+
+    /// <summary>
+    /// Parallel loop that rethrows the failure of the lowest index as is (not an AggregateException),
+    /// so several bad files still give one deterministic user error.
+    /// </summary>
+    private static void ForEach(int count, Action<int> body)
+    {
+        var errors = new Exception?[count];
+        Parallel.For(0, count, i =>
+        {
+            try { body(i); }
+            catch (Exception ex) { errors[i] = ex; }
+        });
+        foreach (var ex in errors)
+            if (ex is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
     }
 
     /// <summary>Thread-safe progress counter reporting in order, every <c>every</c> items and at the end.</summary>
