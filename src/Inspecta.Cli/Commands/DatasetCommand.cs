@@ -67,8 +67,8 @@ internal static class DatasetCommand
                 ["train"] = s.Train,
                 ["validation"] = s.Validation,
                 ["test"] = test,
-                ["image_size"] = new JsonArray(size.Height, size.Width),
-                ["channels"] = size.Channels,
+                ["image_size"] = size is { } z0 ? new JsonArray(z0.Height, z0.Width) : null,
+                ["channels"] = size?.Channels,
                 ["bit_depth"] = s.BitDepth,
                 ["validation_carved"] = s.ValidationCarved,
             };

@@ -27,7 +27,8 @@ public sealed record CategorySummary(
     int DefectImages,
     IReadOnlyDictionary<string, int>? ChannelTypes)
 {
-    public ImageSizeCount PrimarySize => Sizes.Count > 0 ? Sizes[0] : default;
+    /// <summary>The most common size, or null when the category has no images (point-cloud layouts).</summary>
+    public ImageSizeCount? PrimarySize => Sizes.Count > 0 ? Sizes[0] : null;
     public bool GtSampled => MasksRead < DefectImages;
 }
 
@@ -42,7 +43,9 @@ public static class DatasetSummary
 
     public static CategorySummary Summarize(Category category, int maxMasks = DefaultMaxMasks, IProgress<ProgressUpdate>? progress = null)
     {
-        var all = category.Train.Concat(category.Validation).Concat(category.Test).ToList();
+        // Only image samples have pixel headers (point-cloud layouts have none; their sizes stay empty).
+        var all = category.Train.Concat(category.Validation).Concat(category.Test)
+            .Where(s => s.Image is not null || DatasetFiles.IsImage(s.Path)).ToList();
         var infos = new Imaging.ImageInfo[all.Count];
         var headers = new Counter(progress, $"{category.Name}: headers", all.Count, every: 64);
         ForEach(all.Count, i =>
