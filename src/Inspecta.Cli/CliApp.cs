@@ -20,6 +20,8 @@ public static class CliApp
             DatasetCommand.Create(console),
             ReportCommand.Create(console),
             ModelsCommand.Create(console),
+            FitCommand.Create(console),
+            PredictCommand.Create(console),
             PcCommand.Create(console),
         })
             root.Subcommands.Add(command);
