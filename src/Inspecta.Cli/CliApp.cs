@@ -24,6 +24,8 @@ public static class CliApp
             ReportCommand.Create(console),
             ModelsCommand.Create(console),
             EvalCommand.Create(console),
+            FitCommand.Create(console),
+            PredictCommand.Create(console),
             PcCommand.Create(console),
         })
             root.Subcommands.Add(command);
