@@ -18,6 +18,8 @@ public static class CliApp
         foreach (var command in new Command[]
         {
             DatasetCommand.Create(console),
+            ReportCommand.Create(console),
+            ModelsCommand.Create(console),
             PcCommand.Create(console),
         })
             root.Subcommands.Add(command);

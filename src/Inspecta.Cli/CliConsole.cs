@@ -111,10 +111,11 @@ public sealed class CliConsole
         public void Report(ProgressUpdate value) => onReport(value);
     }
 
-    /// <summary>Plain log lines for redirected output: at most one line per stage per ~10% or 5 s.</summary>
+    /// <summary>Plain log lines for redirected output: at most one line per stage per ~10% or 5 s,
+    /// each with the elapsed time of the run and an ETA for the stage (from its average rate so far).</summary>
     private sealed class LineProgress(TextWriter writer, string title) : IProgress<ProgressUpdate>
     {
-        private readonly Dictionary<string, (long Bucket, DateTime At)> _last = new();
+        private readonly Dictionary<string, (long Bucket, DateTime At, DateTime Started)> _last = new();
         private readonly DateTime _start = DateTime.UtcNow;
 
         public void Report(ProgressUpdate u)
@@ -123,10 +124,19 @@ public sealed class CliConsole
             {
                 long bucket = u.Total > 0 ? u.Done * 10 / u.Total : 0;
                 var now = DateTime.UtcNow;
-                if (_last.TryGetValue(u.Stage, out var prev) && prev.Bucket == bucket && (now - prev.At).TotalSeconds < 5 && u.Done != u.Total) return;
-                _last[u.Stage] = (bucket, now);
-                writer.WriteLine($"[{(now - _start).TotalSeconds,6:F1}s] {title}: {u.Stage} {u.Done}/{u.Total}");
+                bool known = _last.TryGetValue(u.Stage, out var prev);
+                if (known && prev.Bucket == bucket && (now - prev.At).TotalSeconds < 5 && u.Done != u.Total) return;
+                var started = known ? prev.Started : now;
+                _last[u.Stage] = (bucket, now, started);
+                writer.WriteLine($"[{(now - _start).TotalSeconds,6:F1}s] {title}: {u.Stage} {u.Done}/{u.Total}{Eta(u, now - started)}");
             }
+        }
+
+        private static string Eta(ProgressUpdate u, TimeSpan spent)
+        {
+            if (u.Total <= 0 || u.Done <= 0 || u.Done >= u.Total || spent.TotalSeconds < 0.5) return "";
+            double remaining = spent.TotalSeconds / u.Done * (u.Total - u.Done);
+            return remaining < 90 ? $" (eta {remaining:F0}s)" : $" (eta {remaining / 60:F1}min)";
         }
 
         public void Finish() => writer.WriteLine($"[{(DateTime.UtcNow - _start).TotalSeconds,6:F1}s] {title}: done");

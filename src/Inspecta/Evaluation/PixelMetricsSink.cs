@@ -15,6 +15,7 @@ internal struct PixelMetricsSink : ISweepSink
     private long _rocTwiceArea;       // Σ Δfp · (tp + tp_prev): exact in integers, divided once at the end
     private double _precisionSum;    // Σ Δtp · precision
     private double _bestF1, _bestF1Threshold;
+    private double _lastPro;
 
     public PixelMetricsSink(long negatives, long positives, int regions, IReadOnlyList<double> limits, bool keepCurves)
     {
@@ -35,14 +36,19 @@ internal struct PixelMetricsSink : ISweepSink
         // The official code accumulates FP counts as uint32, casts them to float32 and stores FP / #ok as float32:
         // reproduce that rounding so the x of every curve point is bit-identical.
         double fpr = Math.Min((float)((double)(float)falsePositives / _negatives), 1.0);
-        double pro = Math.Min(weight / _regions, 1.0);
+        long tp = truePositives, fp = falsePositives;
+        if (tp != _prevTp) _lastPro = Math.Min(weight / _regions, 1.0); // PRO moves only with positives
+        double pro = _lastPro;
         _pro.Add(fpr, pro);
 
-        long tp = truePositives, fp = falsePositives;
         _rocTwiceArea += (fp - _prevFp) * (tp + _prevTp);
-        if (tp > _prevTp) _precisionSum += (tp - _prevTp) * ((double)tp / (tp + fp));
-        double f1 = 2.0 * tp / (tp + fp + _positives);
-        if (f1 > _bestF1) { _bestF1 = f1; _bestF1Threshold = ScoreKey.ToScore(key); }
+        if (tp > _prevTp)
+        {
+            // Precision and F1 can only rise when a positive joins; a point adding only negatives never beats the max.
+            _precisionSum += (tp - _prevTp) * ((double)tp / (tp + fp));
+            double f1 = 2.0 * tp / (tp + fp + _positives);
+            if (f1 > _bestF1) { _bestF1 = f1; _bestF1Threshold = ScoreKey.ToScore(key); }
+        }
 
         if (_proCurve is not null)
         {

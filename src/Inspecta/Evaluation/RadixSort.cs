@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Inspecta.Evaluation;
 
 /// <summary>Extracts the 32-bit sort key of an element.</summary>
@@ -46,9 +48,7 @@ internal static class RadixSort
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
                 var (lo, hi) = Chunk(length, threads, t);
-                Span<int> hist = counts.AsSpan(t * Buckets, Buckets);
-                ReadOnlySpan<T> part = from.AsSpan(lo, hi - lo);
-                foreach (T v in part) hist[(int)(TKey.Key(v) >> s) & Mask]++;
+                Histogram<T, TKey>(from.AsSpan(lo, hi - lo), s, counts.AsSpan(t * Buckets, Buckets));
             });
             if (IsSingleBucket(counts, threads, length)) continue;
 
@@ -73,6 +73,14 @@ internal static class RadixSort
         return src;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Histogram<T, TKey>(ReadOnlySpan<T> part, int shift, Span<int> hist)
+        where T : unmanaged where TKey : IRadixKey<T>
+    {
+        foreach (T v in part) hist[(int)(TKey.Key(v) >> shift) & Mask]++;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Scatter<T, TKey>(T[] from, T[] to, int lo, int hi, int shift, Span<int> offsets)
         where T : unmanaged where TKey : IRadixKey<T>
     {

@@ -35,7 +35,7 @@ internal static class HtmlReportAssets
         .detected .verdict, .ok .verdict { background: var(--ok); }
         .meta .score { font-variant-numeric: tabular-nums; }
         .views { display: flex; flex-wrap: wrap; gap: 8px; }
-        .views figure { margin: 0; width: 200px; } .views figcaption { font-size: 12px; color: var(--muted); }
+        .views figure { margin: 0; } .views figcaption { font-size: 12px; color: var(--muted); }
         .views img { display: block; border: 1px solid var(--line); }
         p.note { color: var(--muted); margin: 8px 0 0; }
         """;

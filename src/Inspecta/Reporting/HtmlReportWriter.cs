@@ -53,7 +53,7 @@ public static class HtmlReportWriter
         var order = Enumerable.Range(0, rendered.Length).OrderBy(i => SortKey(rendered[i], threshold)).ThenBy(i => input.Items[i].Label, StringComparer.Ordinal).ThenBy(i => input.Items[i].Id, StringComparer.Ordinal).ToArray();
 
         var html = new StringBuilder(1 << 20);
-        WriteHead(html, input);
+        WriteHead(html, input, options);
         WriteSummary(html, input, threshold);
         WritePlots(html, input, threshold);
         WriteGallery(html, input, rendered, order, fileNames, filesName, threshold, range);
@@ -100,12 +100,13 @@ public static class HtmlReportWriter
         return (lo, hi);
     }
 
-    private static void WriteHead(StringBuilder html, ReportInput input)
+    private static void WriteHead(StringBuilder html, ReportInput input, ReportOptions options)
     {
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<title>").Append(E(input.Title)).Append("</title>\n")
-            .Append("<style>").Append(HtmlReportAssets.Css).Append("</style>\n</head>\n<body>\n")
+            .Append("<style>").Append(HtmlReportAssets.Css)
+            .Append(".views figure { width: ").Append(options.ThumbnailSize).Append("px; }\n</style>\n</head>\n<body>\n")
             .Append("<header class=\"top\"><h1>").Append(E(input.Title)).Append("</h1>\n<dl class=\"context\">");
         foreach (var (k, v) in input.Context)
             html.Append("<div><dt>").Append(E(k)).Append("</dt><dd>").Append(E(v)).Append("</dd></div>");

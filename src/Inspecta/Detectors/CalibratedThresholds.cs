@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+
+namespace Inspecta.Detectors;
+
+/// <summary>
+/// Decision thresholds calibrated on good validation images only, stored in the model manifest.
+/// A pixel is anomalous when its score is above <see cref="Pixel"/>; an image when its score is above <see cref="Image"/>.
+/// </summary>
+/// <param name="Estimator">"max-area": the smallest pixel threshold at which no connected component of the
+/// segmented good validation maps reaches <paramref name="MinDefectArea"/> pixels.</param>
+/// <param name="Image">The maximum image score over the good validation images (the "max" estimator).</param>
+public sealed record CalibratedThresholds(string Estimator, float Pixel, float Image, int MinDefectArea, int ValidationImages)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["estimator"] = Estimator,
+        ["pixel"] = Pixel,
+        ["image"] = Image,
+        ["min_defect_area"] = MinDefectArea,
+        ["validation_images"] = ValidationImages,
+    };
+
+    public static CalibratedThresholds? FromJson(JsonNode? node) => node is JsonObject o
+        ? new CalibratedThresholds(o["estimator"]!.GetValue<string>(), o["pixel"]!.GetValue<float>(), o["image"]!.GetValue<float>(),
+            o["min_defect_area"]!.GetValue<int>(), o["validation_images"]?.GetValue<int>() ?? 0)
+        : null;
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Inspecta.Datasets;
+using Inspecta.Evaluation;
+using Inspecta.Imaging;
+
+namespace Inspecta.Detectors;
+
+/// <summary>
+/// The fit pipeline shared by every method: fit on the good training samples, predict the good
+/// validation samples, calibrate the decision thresholds from those maps alone (max-area), and
+/// record a training summary. Works for any <see cref="IAnomalyDetector"/> that produces maps.
+/// </summary>
+public static class ModelTrainer
+{
+    /// <param name="minDefectArea">Pixels at the original resolution; null = 0.1 % of the validation image area
+    /// (<see cref="ThresholdCalibration.DefaultMinDefectArea"/>: the thesis' experiments allow false-positive components below 0.1 % of the image, e.g. 810 px at 900×900).</param>
+    public static TrainedModel Train(IAnomalyDetector detector, IReadOnlyList<Sample> train, IReadOnlyList<Sample> validation,
+        int? minDefectArea = null, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default,
+        string? dataset = null, string? category = null)
+    {
+        ArgumentNullException.ThrowIfNull(detector);
+        if (train.Count == 0) throw new InspectaUserException("The train set is empty: a detector needs good training images.");
+        if (minDefectArea is <= 0) throw new InspectaUserException($"--min-defect-area must be positive, got {minDefectArea}.");
+        var validationGood = validation.Where(s => s.IsGood).ToArray();
+
+        var sw = Stopwatch.StartNew();
+        detector.Fit(train, progress, ct);
+        double fitSeconds = sw.Elapsed.TotalSeconds;
+
+        sw.Restart();
+        CalibratedThresholds? thresholds = null;
+        if (validationGood.Length > 0)
+        {
+            var maps = new AnomalyMap[validationGood.Length];
+            float imageMax = float.NegativeInfinity;
+            for (int i = 0; i < validationGood.Length; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var p = detector.Predict(validationGood[i]);
+                maps[i] = p.Map ?? throw new InvalidOperationException($"{detector.Method} produced no anomaly map; max-area calibration needs maps.");
+                imageMax = Math.Max(imageMax, p.Score);
+                progress?.Report(new ProgressUpdate("calibrate", i + 1, validationGood.Length));
+            }
+            int area = minDefectArea ?? ThresholdCalibration.DefaultMinDefectArea(maps[0].Height, maps[0].Width);
+            float pixel = (float)ThresholdCalibration.MaxArea(maps, area);
+            thresholds = new CalibratedThresholds("max-area", pixel, imageMax, area, validationGood.Length);
+        }
+        var summary = new TrainingSummary(train.Count, validationGood.Length, fitSeconds, sw.Elapsed.TotalSeconds, dataset, category);
+        return new TrainedModel(detector, thresholds, summary);
+    }
+}

@@ -1,0 +1,202 @@
+using System.Numerics.Tensors;
+using Inspecta.Datasets;
+using Inspecta.Features;
+using Inspecta.Imaging;
+using Inspecta.Persistence;
+using Inspecta.Search;
+
+namespace Inspecta.Detectors.PatchCore;
+
+/// <summary>
+/// PatchCore (Roth et al., "Towards Total Recall in Industrial Anomaly Detection"): a memory bank of
+/// locally aware patch features from good images, reduced by greedy k-center coreset; a test patch's
+/// score is its exact L2 distance to the nearest bank patch.
+/// </summary>
+public sealed class PatchCoreDetector : IAnomalyDetector, IDisposable
+{
+    public const string MethodId = "patchcore";
+    public const string DefaultBackbone = "resnet50v2_imagenet_l123";
+    public const double DefaultCoresetRatio = 0.1;
+    public const int DefaultNumNeighbours = 3;
+    public const int Dimension = 1024;
+    public const float Sigma = 4f;
+
+    private readonly string _backboneSpec;
+    private readonly IReadOnlyList<string> _layers;
+    private readonly Preprocessing _preprocessing;
+    private readonly PatchCoreEmbedder _embedder = new(Dimension, Dimension);
+    private FeatureSource? _source;
+    private float[] _bank = [];
+    private int _bankCount;
+    private ExactNearestNeighbours? _search;
+
+    public string Method => MethodId;
+    public double CoresetRatio { get; }
+    public int NumNeighbours { get; }
+    public int Seed { get; }
+    /// <summary>Number of patches in the (coreset) memory bank.</summary>
+    public int BankSize => _bankCount;
+    /// <summary>Patches before coreset reduction (0 after loading).</summary>
+    public int FullBankSize { get; private set; }
+    /// <summary>Seconds spent in coreset selection during the last fit.</summary>
+    public double CoresetSeconds { get; private set; }
+
+    /// <summary>Optional timing sink for benchmarks: backbone, search and map milliseconds per prediction.</summary>
+    public Action<double, double, double>? PredictTimings { get; set; }
+
+    public PatchCoreDetector(FitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _backboneSpec = options.Backbone ?? DefaultBackbone;
+        _layers = options.Layers ?? FeatureSource.DefaultLayers(_backboneSpec).TakeLast(2).ToArray();
+        _preprocessing = Preprocessing.For(options.ImageSize ?? 224, options.CenterCrop);
+        CoresetRatio = options.CoresetRatio ?? DefaultCoresetRatio;
+        if (CoresetRatio is <= 0 or > 1 || double.IsNaN(CoresetRatio)) throw new InspectaUserException($"--coreset must be in (0, 1], got {CoresetRatio}.");
+        NumNeighbours = options.NumNeighbours ?? DefaultNumNeighbours;
+        if (NumNeighbours < 1) throw new InspectaUserException($"--num-neighbours must be at least 1, got {NumNeighbours}.");
+        Seed = options.Seed;
+    }
+
+    private PatchCoreDetector(FeatureSource source, double coreset, int neighbours, int seed, float[] bank, int count)
+    {
+        _source = source;
+        _backboneSpec = source.Backbone.Info.Path;
+        _layers = source.Layers;
+        _preprocessing = source.Preprocessing;
+        CoresetRatio = coreset; NumNeighbours = neighbours; Seed = seed;
+        SetBank(bank, count);
+    }
+
+    private void SetBank(float[] bank, int count)
+    {
+        _bank = bank; _bankCount = count;
+        _search = new ExactNearestNeighbours(bank, count, Dimension);
+    }
+
+    public void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
+    {
+        if (good.Count == 0) throw new InspectaUserException("PatchCore needs at least one good training image; the train set is empty.");
+        _source?.Dispose();
+        _source = FeatureSource.Open(_backboneSpec, _preprocessing, _layers);
+        float[]? all = null;
+        int perImage = 0;
+        _source.ExtractAll(good, (i, f) =>
+        {
+            var (rows, _, _) = _embedder.Embed(f.Maps);
+            if (all is null)
+            {
+                perImage = rows.Length / Dimension;
+                if ((long)good.Count * rows.Length > Array.MaxLength)
+                    throw new InspectaUserException($"The memory bank of {good.Count} images × {perImage} patches is too large; use fewer images or a smaller --image-size.");
+                all = new float[good.Count * rows.Length];
+            }
+            rows.CopyTo(all.AsSpan(i * rows.Length));
+        }, progress, ct);
+        int total = good.Count * perImage;
+        FullBankSize = total;
+        int target = Math.Max(1, (int)Math.Round(total * CoresetRatio));
+        if (target >= total)
+        {
+            SetBank(all!, total);
+            return;
+        }
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        int[] picked = GreedyCoreset.Select(all!, total, Dimension, target, Seed, progress: progress, ct: ct);
+        CoresetSeconds = sw.Elapsed.TotalSeconds;
+        var bank = new float[picked.Length * Dimension];
+        for (int i = 0; i < picked.Length; i++) all.AsSpan(picked[i] * Dimension, Dimension).CopyTo(bank.AsSpan(i * Dimension));
+        SetBank(bank, picked.Length);
+    }
+
+    public Prediction Predict(Sample sample)
+    {
+        var source = _source ?? throw new InvalidOperationException("PatchCore is not fitted.");
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var f = source.Extract(sample);
+        var (rows, h, w) = _embedder.Embed(f.Maps);
+        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+        int positions = h * w;
+        var dist = new float[positions];
+        var index = new int[positions];
+        _search!.Search(rows, positions, 1, dist, index);
+        float score = ImageScore(rows, dist, index);
+        var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var map = ScoreMap(dist, h, w, source.Preprocessing, f.OriginalHeight, f.OriginalWidth);
+        var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+        PredictTimings?.Invoke(Ms(t0, t1), Ms(t1, t2), Ms(t2, t3));
+        return new Prediction(score, map);
+    }
+
+    private static double Ms(long a, long b) => (b - a) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+
+    /// <summary>
+    /// The maximum patch score, re-weighted as in the paper (Eq. 7): w = 1 − softmax over the distances
+    /// from the test patch to the nearest bank patch m* and m*'s other bank neighbours, taken at m*.
+    /// A test patch far from a dense bank region is trusted more than one next to a lone outlier.
+    /// </summary>
+    private float ImageScore(float[] rows, float[] dist, int[] index)
+    {
+        int worst = TensorPrimitives.IndexOfMax<float>(dist);
+        float s = dist[worst];
+        int b = Math.Min(NumNeighbours, _bankCount);
+        if (b <= 1) return s;
+        int nearest = index[worst];
+        var nd = new float[b];
+        var ni = new int[b];
+        _search!.Search(_bank.AsSpan(nearest * Dimension, Dimension), 1, b, nd, ni);
+        // m* itself is its own nearest neighbour; keep it first even when duplicates tie at distance 0.
+        int self = Array.IndexOf(ni, nearest);
+        if (self < 0) ni[^1] = nearest;
+        (ni[0], ni[self < 0 ? b - 1 : self]) = (ni[self < 0 ? b - 1 : self], ni[0]);
+        var q = rows.AsSpan(worst * Dimension, Dimension);
+        Span<double> d = stackalloc double[b];
+        double max = double.NegativeInfinity;
+        for (int j = 0; j < b; j++)
+        {
+            d[j] = j == 0 ? s : TensorPrimitives.Distance<float>(q, _bank.AsSpan(ni[j] * Dimension, Dimension));
+            max = Math.Max(max, d[j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < b; j++) sum += Math.Exp(d[j] - max);
+        double weight = 1 - Math.Exp(d[0] - max) / sum;
+        return (float)(weight * s);
+    }
+
+    /// <summary>Patch grid → bilinear to the network input → Gaussian σ = 4 → original image size.</summary>
+    internal static AnomalyMap ScoreMap(float[] grid, int h, int w, Preprocessing pre, int originalHeight, int originalWidth)
+    {
+        var coarse = new AnomalyMap(h, w, grid);
+        var input = Resize.Bilinear(coarse, pre.InputSize, pre.InputSize);
+        GaussianBlur.Apply(input, Sigma);
+        return pre.ToOriginal(input, originalHeight, originalWidth);
+    }
+
+    public void Save(ModelWriter writer)
+    {
+        var source = _source ?? throw new InvalidOperationException("PatchCore is not fitted.");
+        var p = writer.Parameters;
+        source.WriteTo(p);
+        p["coreset_ratio"] = CoresetRatio;
+        p["num_neighbours"] = NumNeighbours;
+        p["seed"] = Seed;
+        p["dimension"] = Dimension;
+        p["sigma"] = Sigma;
+        p["full_bank_size"] = FullBankSize;
+        writer.AddArray("bank", _bank.AsSpan(0, _bankCount * Dimension), _bankCount, Dimension);
+    }
+
+    public static PatchCoreDetector Load(ModelReader reader)
+    {
+        var p = reader.Parameters;
+        int dim = p["dimension"]?.GetValue<int>() ?? throw reader.Error("PatchCore parameters have no 'dimension'.");
+        if (dim != Dimension) throw reader.Error($"PatchCore dimension {dim} is not supported (expected {Dimension}).");
+        var bank = reader.ReadFloats("bank", out var shape);
+        if (shape.Length != 2 || shape[1] != Dimension) throw reader.Error("the PatchCore bank has the wrong shape.");
+        var source = FeatureSource.Read(p, reader);
+        return new PatchCoreDetector(source, p["coreset_ratio"]!.GetValue<double>(), p["num_neighbours"]!.GetValue<int>(),
+            p["seed"]!.GetValue<int>(), bank, shape[0])
+        { FullBankSize = p["full_bank_size"]?.GetValue<int>() ?? 0 };
+    }
+
+    public void Dispose() => _source?.Dispose();
+}

@@ -1,0 +1,32 @@
+using Inspecta.Persistence;
+
+namespace Inspecta.Detectors;
+
+/// <summary>A fitted detector with its calibrated thresholds and training summary: what a <c>.inspecta</c> file holds.</summary>
+public sealed class TrainedModel(IAnomalyDetector detector, CalibratedThresholds? thresholds, TrainingSummary? summary) : IDisposable
+{
+    public IAnomalyDetector Detector { get; } = detector;
+    /// <summary>Null when no good validation images were available to calibrate on.</summary>
+    public CalibratedThresholds? Thresholds { get; } = thresholds;
+    public TrainingSummary? Summary { get; } = summary;
+
+    /// <summary>Writes the model file atomically: the detector's parameters and arrays, thresholds, summary.</summary>
+    public void Save(string path)
+    {
+        var writer = new ModelWriter(Detector.Method);
+        Detector.Save(writer);
+        if (Thresholds is not null) writer.Manifest["thresholds"] = Thresholds.ToJson();
+        if (Summary is not null) writer.Manifest["training"] = Summary.ToJson();
+        writer.WriteTo(path);
+    }
+
+    /// <summary>Loads any model file (dispatching on its method) with its thresholds and summary.</summary>
+    public static TrainedModel Load(string path)
+    {
+        var reader = ModelReader.Open(path);
+        var detector = DetectorCatalog.Load(reader);
+        return new TrainedModel(detector, CalibratedThresholds.FromJson(reader.Manifest["thresholds"]), TrainingSummary.FromJson(reader.Manifest["training"]));
+    }
+
+    public void Dispose() => (Detector as IDisposable)?.Dispose();
+}

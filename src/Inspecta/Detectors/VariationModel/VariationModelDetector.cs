@@ -1,0 +1,253 @@
+using System.Numerics.Tensors;
+using Inspecta.Datasets;
+using Inspecta.Imaging;
+using Inspecta.Persistence;
+
+namespace Inspecta.Detectors.VariationModel;
+
+/// <summary>
+/// Variation model (Steger et al.; the MVTec AD baseline): per-pixel mean μ and standard deviation σ
+/// over the good training images, score |x − μ| / max(σ, σ_min) per channel, fused by max or mean.
+/// With alignment every image is registered to the first training image; the model is then sampled
+/// at the transformed position of each input pixel, so maps stay in input coordinates and pixels that
+/// fall outside the trained area score 0.
+/// </summary>
+public sealed class VariationModelDetector : IAnomalyDetector
+{
+    public const string MethodId = "variation";
+    public const float DefaultSigmaMin = 0.02f;
+    public const int AlignmentWorkSize = 256;
+
+    private readonly float _sigmaMin;
+    private readonly ChannelFusion _fusion;
+    private readonly AlignmentMode _alignment;
+
+    private int _channels, _height, _width, _trainCount;
+    private float[]? _mean;       // C × H × W
+    private float[]? _invSigma;   // C × H × W, 1 / max(σ, σ_min)
+    private PhaseCorrelationAligner? _aligner;
+
+    public string Method => MethodId;
+    public float SigmaMin => _sigmaMin;
+    public ChannelFusion Fusion => _fusion;
+    public AlignmentMode Alignment => _alignment;
+    public bool IsFitted => _mean is not null;
+
+    public VariationModelDetector(FitOptions options)
+    {
+        _sigmaMin = options.SigmaMin ?? DefaultSigmaMin;
+        if (!(_sigmaMin > 0)) throw new InspectaUserException($"variation: --sigma-min must be positive, got {_sigmaMin}.");
+        _fusion = ChannelFusions.Parse(options.ChannelFusion);
+        _alignment = AlignmentModes.Parse(options.Alignment);
+    }
+
+    private VariationModelDetector(float sigmaMin, ChannelFusion fusion, AlignmentMode alignment)
+    {
+        _sigmaMin = sigmaMin; _fusion = fusion; _alignment = alignment;
+    }
+
+    public void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
+    {
+        SampleImages.RequireAtLeast(good, 2, MethodId);
+        var first = good[0].LoadImage();
+        int c = first.Channels, h = first.Height, w = first.Width, plane = h * w;
+        var sum = new double[c * plane];
+        var sumSq = new double[c * plane];
+        int[]? count = null;
+        PhaseCorrelationAligner? aligner = null;
+        if (_alignment != AlignmentMode.None)
+        {
+            aligner = PhaseCorrelationAligner.FromReference(_alignment, first, AlignmentWorkSize);
+            count = new int[plane];
+        }
+        for (int i = 0; i < good.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var image = i == 0 ? first : good[i].LoadImage();
+            SampleImages.RequireShape(image, good[i], c, h, w, $"the first training image ({SampleImages.Describe(good[0])}) is");
+            if (aligner is null) Accumulate(image, sum, sumSq);
+            else AccumulateAligned(image, i == 0 ? RigidTransform.Identity(h, w) : aligner.Estimate(image), sum, sumSq, count!);
+            progress?.Report(new ProgressUpdate("statistics", i + 1, good.Count));
+        }
+
+        var mean = new float[c * plane];
+        var invSigma = new float[c * plane];
+        for (int ch = 0; ch < c; ch++)
+            for (int p = 0; p < plane; p++)
+            {
+                int i = ch * plane + p;
+                int n = count?[p] ?? good.Count;
+                if (n < 2) { invSigma[i] = 0; continue; } // fewer than 2 aligned images overlapped: scores 0
+                double mu = sum[i] / n;
+                double variance = Math.Max(0, (sumSq[i] - sum[i] * mu) / (n - 1));
+                mean[i] = (float)mu;
+                invSigma[i] = 1f / Math.Max((float)Math.Sqrt(variance), _sigmaMin);
+            }
+        _channels = c; _height = h; _width = w; _trainCount = good.Count;
+        _mean = mean; _invSigma = invSigma; _aligner = aligner;
+    }
+
+    private static void Accumulate(ImageF image, double[] sum, double[] sumSq)
+    {
+        var data = image.Data;
+        for (int i = 0; i < data.Length; i++)
+        {
+            double v = data[i];
+            sum[i] += v; sumSq[i] += v * v;
+        }
+    }
+
+    /// <summary>Warps the image into the reference frame (bilinear) and adds it where it overlaps.</summary>
+    private static void AccumulateAligned(ImageF image, RigidTransform toReference, double[] sum, double[] sumSq, int[] count)
+    {
+        int c = image.Channels, h = image.Height, w = image.Width, plane = h * w;
+        Parallel.For(0, h, qy =>
+        {
+            var (rx, ry, sx, sy) = toReference.InverseRowStart(qy);
+            for (int qx = 0; qx < w; qx++)
+            {
+                double px = rx + qx * sx, py = ry + qx * sy;
+                if (!BilinearWeights(px, py, h, w, out int i00, out float fx, out float fy)) continue;
+                int p = qy * w + qx;
+                count[p]++;
+                for (int ch = 0; ch < c; ch++)
+                {
+                    double v = Sample(image.Data, ch * plane + i00, w, fx, fy);
+                    sum[ch * plane + p] += v; sumSq[ch * plane + p] += v * v;
+                }
+            }
+        });
+    }
+
+    public Prediction Predict(Sample sample)
+    {
+        if (_mean is null || _invSigma is null) throw new InvalidOperationException("The variation model is not fitted.");
+        var image = sample.LoadImage();
+        SampleImages.RequireShape(image, sample, _channels, _height, _width, "the model was fitted on");
+        var map = new AnomalyMap(_height, _width);
+        if (_aligner is null) ScoreAligned(image, map.Data);
+        else ScoreTransformed(image, _aligner.Estimate(image), map.Data);
+        return new Prediction(map.Max(), map);
+    }
+
+    /// <summary>Pixel-for-pixel comparison, vectorised per channel over row blocks.</summary>
+    private void ScoreAligned(ImageF image, float[] map)
+    {
+        int plane = _height * _width, c = _channels;
+        const int Block = 16384;
+        int blocks = (plane + Block - 1) / Block;
+        float fusionScale = _fusion == ChannelFusion.Mean ? 1f / c : 1f;
+        Parallel.For(0, blocks, () => new float[Block], (b, _, tmp) =>
+        {
+            int start = b * Block, len = Math.Min(Block, plane - start);
+            var outSpan = map.AsSpan(start, len);
+            var t = tmp.AsSpan(0, len);
+            for (int ch = 0; ch < c; ch++)
+            {
+                int o = ch * plane + start;
+                var target = ch == 0 ? outSpan : t;
+                TensorPrimitives.Subtract(image.Data.AsSpan(o, len), _mean!.AsSpan(o, len), target);
+                TensorPrimitives.Abs(target, target);
+                TensorPrimitives.Multiply(target, _invSigma!.AsSpan(o, len), target);
+                if (ch == 0) continue;
+                if (_fusion == ChannelFusion.Max) TensorPrimitives.Max(outSpan, t, outSpan);
+                else TensorPrimitives.Add(outSpan, t, outSpan);
+            }
+            if (fusionScale != 1f) TensorPrimitives.Multiply(outSpan, fusionScale, outSpan);
+            return tmp;
+        }, _ => { });
+    }
+
+    /// <summary>Samples μ and σ at each input pixel's position in the reference frame; no overlap scores 0.</summary>
+    private void ScoreTransformed(ImageF image, RigidTransform toReference, float[] map)
+    {
+        int h = _height, w = _width, plane = h * w, c = _channels;
+        Parallel.For(0, h, y =>
+        {
+            var (rx, ry, sx, sy) = toReference.RowStart(y);
+            for (int x = 0; x < w; x++)
+            {
+                double qx = rx + x * sx, qy = ry + x * sy;
+                float score = 0;
+                // Untrained pixels have 1/σ = 0, so they (and the blend towards them) score 0 without a mask test.
+                if (BilinearWeights(qx, qy, h, w, out int i00, out float fx, out float fy))
+                {
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        float mu = Sample(_mean!, ch * plane + i00, w, fx, fy);
+                        float inv = Sample(_invSigma!, ch * plane + i00, w, fx, fy);
+                        float d = MathF.Abs(image.Data[ch * plane + y * w + x] - mu) * inv;
+                        score = _fusion == ChannelFusion.Max ? MathF.Max(score, d) : score + d;
+                    }
+                    if (_fusion == ChannelFusion.Mean) score /= c;
+                }
+                map[y * w + x] = score;
+            }
+        });
+    }
+
+    /// <summary>Top-left index and fractions for bilinear sampling at (x, y); false outside the image.</summary>
+    private static bool BilinearWeights(double x, double y, int h, int w, out int i00, out float fx, out float fy)
+    {
+        i00 = 0; fx = fy = 0;
+        if (x < 0 || y < 0 || x > w - 1 || y > h - 1) return false;
+        int x0 = Math.Min((int)x, w - 2), y0 = Math.Min((int)y, h - 2);
+        fx = (float)(x - x0); fy = (float)(y - y0);
+        i00 = y0 * w + x0;
+        return true;
+    }
+
+    private static float Sample(float[] data, int i00, int w, float fx, float fy)
+    {
+        float top = data[i00] + fx * (data[i00 + 1] - data[i00]);
+        float bottom = data[i00 + w] + fx * (data[i00 + w + 1] - data[i00 + w]);
+        return top + fy * (bottom - top);
+    }
+
+    public void Save(ModelWriter writer)
+    {
+        if (_mean is null || _invSigma is null) throw new InvalidOperationException("Fit the variation model before saving it.");
+        var p = writer.Parameters;
+        p["sigma_min"] = _sigmaMin;
+        p["channel_fusion"] = _fusion.Name();
+        p["alignment"] = _alignment.Name();
+        p["channels"] = _channels;
+        p["height"] = _height;
+        p["width"] = _width;
+        p["train_images"] = _trainCount;
+        writer.AddArray("mean", _mean, _channels, _height, _width);
+        writer.AddArray("inv_sigma", _invSigma, _channels, _height, _width);
+        if (_aligner is not null)
+        {
+            p["alignment_work_size"] = _aligner.WorkSize;
+            writer.AddArray("reference_edges", _aligner.ReferenceEdges, _aligner.WorkSize, _aligner.WorkSize);
+        }
+    }
+
+    public static VariationModelDetector Load(ModelReader reader)
+    {
+        var p = reader.Parameters;
+        var detector = new VariationModelDetector(
+            p["sigma_min"]!.GetValue<float>(),
+            ChannelFusions.Parse(p["channel_fusion"]!.GetValue<string>()),
+            AlignmentModes.Parse(p["alignment"]!.GetValue<string>()));
+        int c = p["channels"]!.GetValue<int>(), h = p["height"]!.GetValue<int>(), w = p["width"]!.GetValue<int>();
+        detector._channels = c; detector._height = h; detector._width = w;
+        detector._trainCount = p["train_images"]!.GetValue<int>();
+        detector._mean = ReadExact(reader, "mean", c * h * w);
+        detector._invSigma = ReadExact(reader, "inv_sigma", c * h * w);
+        if (detector._alignment != AlignmentMode.None)
+        {
+            int n = p["alignment_work_size"]!.GetValue<int>();
+            detector._aligner = new PhaseCorrelationAligner(detector._alignment, h, w, ReadExact(reader, "reference_edges", n * n), n);
+        }
+        return detector;
+    }
+
+    private static float[] ReadExact(ModelReader reader, string name, int length)
+    {
+        var data = reader.ReadFloats(name);
+        if (data.Length != length) throw reader.Error($"array '{name}' has {data.Length} values, expected {length}.");
+        return data;
+    }
+}

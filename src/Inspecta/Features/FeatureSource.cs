@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using Inspecta.Datasets;
+using Inspecta.Imaging;
+
+namespace Inspecta.Features;
+
+/// <summary>
+/// A backbone plus what the detectors need around it: the preprocessing, the chosen layers, batched
+/// extraction of samples (images decoded and preprocessed in parallel), and the manifest record that
+/// pins the exact backbone file by SHA-256.
+/// </summary>
+public sealed class FeatureSource : IDisposable
+{
+    public const int DefaultBatchSize = 8;
+
+    public OnnxBackbone Backbone { get; }
+    public Preprocessing Preprocessing { get; }
+    public IReadOnlyList<string> Layers { get; }
+
+    /// <summary>One extracted sample: per layer a single-item map, and the original image size.</summary>
+    public readonly record struct Extracted(FeatureMap[] Maps, int OriginalHeight, int OriginalWidth);
+
+    private FeatureSource(OnnxBackbone backbone, Preprocessing preprocessing, IReadOnlyList<string> layers)
+    {
+        Backbone = backbone; Preprocessing = preprocessing; Layers = layers;
+        foreach (string l in layers) backbone.Info.Output(l);
+    }
+
+    /// <summary>Opens <paramref name="backbone"/> (path or preset) and checks the layers exist.</summary>
+    public static FeatureSource Open(string backbone, Preprocessing preprocessing, IReadOnlyList<string> layers)
+    {
+        if (layers.Count == 0) throw new InspectaUserException("No feature layers given (--layers).");
+        var b = OnnxBackbone.Open(backbone, probeSize: preprocessing.InputSize);
+        try { return new FeatureSource(b, preprocessing, layers); }
+        catch { b.Dispose(); throw; }
+    }
+
+    /// <summary>The backbone's default layers when the user gave none (preset list, else every 4-D output).</summary>
+    public static IReadOnlyList<string> DefaultLayers(string backbone)
+    {
+        var preset = BackbonePreset.Find(backbone) ?? (File.Exists(backbone) ? BackbonePreset.ForFile(backbone) : null);
+        return preset?.Layers ?? ["layer1", "layer2", "layer3"];
+    }
+
+    public Extracted Extract(Sample sample)
+    {
+        var image = sample.LoadImage();
+        var maps = Backbone.Extract([Preprocessing.Apply(image)], Layers);
+        return new Extracted(maps, image.Height, image.Width);
+    }
+
+    /// <summary>
+    /// Extracts all samples in batches, calling <paramref name="onSample"/> with each sample's index
+    /// and features, in order. Memory holds one batch at a time.
+    /// </summary>
+    public void ExtractAll(IReadOnlyList<Sample> samples, Action<int, Extracted> onSample,
+        IProgress<Detectors.ProgressUpdate>? progress = null, CancellationToken ct = default, string stage = "features")
+    {
+        var inputs = new ImageF[DefaultBatchSize];
+        var sizes = new (int H, int W)[DefaultBatchSize];
+        for (int start = 0; start < samples.Count; start += DefaultBatchSize)
+        {
+            ct.ThrowIfCancellationRequested();
+            int n = Math.Min(DefaultBatchSize, samples.Count - start);
+            Parallel.For(0, n, i =>
+            {
+                var image = samples[start + i].LoadImage();
+                sizes[i] = (image.Height, image.Width);
+                inputs[i] = Preprocessing.Apply(image);
+            });
+            var maps = Backbone.Extract(inputs.AsSpan(0, n).ToArray(), Layers);
+            for (int i = 0; i < n; i++)
+                onSample(start + i, new Extracted(maps.Select(m => m.Slice(i)).ToArray(), sizes[i].H, sizes[i].W));
+            progress?.Report(new Detectors.ProgressUpdate(stage, start + n, samples.Count));
+        }
+    }
+
+    /// <summary>The manifest record: backbone identity (name, path, SHA-256), layers and preprocessing.</summary>
+    public void WriteTo(JsonObject parameters)
+    {
+        parameters["backbone"] = new JsonObject
+        {
+            ["name"] = Backbone.Info.Name,
+            ["path"] = Backbone.Info.Path,
+            ["sha256"] = Backbone.Info.Sha256,
+        };
+        parameters["layers"] = new JsonArray(Layers.Select(l => (JsonNode)l).ToArray());
+        parameters["preprocessing"] = Preprocessing.ToJson();
+    }
+
+    /// <summary>
+    /// Re-opens the backbone a model was fitted with: the recorded path if it still exists, else the
+    /// preset/name from the model cache; its SHA-256 must match the manifest.
+    /// </summary>
+    public static FeatureSource Read(JsonObject parameters, Persistence.ModelReader reader)
+    {
+        var b = parameters["backbone"] as JsonObject ?? throw reader.Error("the manifest has no 'backbone'.");
+        string name = b["name"]?.GetValue<string>() ?? throw reader.Error("the backbone has no 'name'.");
+        string? path = b["path"]?.GetValue<string>();
+        string sha = b["sha256"]?.GetValue<string>() ?? throw reader.Error("the backbone has no 'sha256'.");
+        var layers = (parameters["layers"] as JsonArray ?? throw reader.Error("the manifest has no 'layers'."))
+            .Select(n => n!.GetValue<string>()).ToArray();
+        var pre = Preprocessing.FromJson(parameters["preprocessing"], reader.Error);
+        string where = path is not null && File.Exists(path) ? path : name;
+        var source = Open(where, pre, layers);
+        if (!string.Equals(source.Backbone.Info.Sha256, sha, StringComparison.OrdinalIgnoreCase))
+        {
+            string actual = source.Backbone.Info.Path, actualSha = source.Backbone.Info.Sha256;
+            source.Dispose();
+            throw reader.Error($"the model was fitted with backbone '{name}' (SHA-256 {sha}), but '{actual}' has SHA-256 {actualSha}. " +
+                               "Use the original backbone file (put it in the model cache or at its recorded path) or fit the model again.");
+        }
+        return source;
+    }
+
+    public void Dispose() => Backbone.Dispose();
+}

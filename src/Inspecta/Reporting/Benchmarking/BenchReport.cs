@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Inspecta.Reporting.Benchmarking;
+
+/// <summary>The result of <c>inspecta bench</c>: the machine, the command and one row per method × category.</summary>
+public sealed record BenchReport(MachineInfo Machine, string Command, DateTime StartedUtc, IReadOnlyList<BenchRow> Rows)
+{
+    /// <summary>Load average after the run (before it is in <see cref="MachineInfo.LoadAverage"/>).</summary>
+    public string LoadAverageAfter { get; init; } = "n/a";
+    public bool PeakRssPerRow { get; init; }
+
+    public JsonObject ToJson() => new()
+    {
+        ["command"] = Command,
+        ["started_utc"] = StartedUtc.ToString("o", CultureInfo.InvariantCulture),
+        ["machine"] = Machine.ToJson(),
+        ["load_average_after"] = LoadAverageAfter,
+        ["peak_rss_per_row"] = PeakRssPerRow,
+        ["rows"] = new JsonArray([.. Rows.Select(r => (JsonNode)r.ToJson())]),
+    };
+
+    public string ToJsonString() => ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    /// <summary>A Markdown block for docs/benchmarks.md: machine, command, load and the table.</summary>
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        md.Append(inv, $"Machine: {Machine.CpuModel}, {Machine.LogicalCores} logical cores, {Machine.Os}; {Machine.DotNet}; ONNX Runtime {Machine.OnnxRuntime}.  \n");
+        md.Append(inv, $"Command: `{Command}` ({StartedUtc:yyyy-MM-dd HH:mm} UTC).  \n");
+        md.Append(inv, $"Load average (1/5/15 min) before: {Machine.LoadAverage}; after: {LoadAverageAfter}.\n\n");
+        md.Append("| category | method | image AUROC | pixel AUROC | AU-PRO@0.3 | AU-PRO@0.05 | fit s | ms/img median | ms/img p95 | img/s (batch) | model MB | peak RSS MB |\n");
+        md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        foreach (var r in Rows)
+        {
+            string method = r.Backbone is null ? r.Method : $"{r.Method} ({r.Backbone})";
+            if (r.Error is not null)
+            {
+                md.Append(inv, $"| {r.Category} | {method} | failed: {r.Error.Replace('|', '/')} |||||||||||\n");
+                continue;
+            }
+            md.Append(inv, $"| {r.Category} | {method} | {F(r.ImageAuroc, 3)} | {F(r.PixelAuroc, 3)} | {F(r.AuPro30, 3)} | {F(r.AuPro05, 3)} | {F(r.FitSeconds, 1)} | {F(r.Latency.Median, 1)} | {F(r.Latency.P95, 1)} | {F(r.ThroughputImagesPerSecond, 1)} ({r.BestBatchSize}) | {F(r.ModelMegabytes, 2)} | {F(r.PeakRssMegabytes, 0)} |\n");
+        }
+        if (!PeakRssPerRow) md.Append("\nPeak RSS is the process-lifetime peak (per-row reset unavailable on this OS).\n");
+        return md.ToString();
+    }
+
+    private static string F(double v, int digits) => double.IsFinite(v) ? v.ToString("F" + digits, CultureInfo.InvariantCulture) : "–";
+}

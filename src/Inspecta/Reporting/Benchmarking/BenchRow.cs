@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+
+namespace Inspecta.Reporting.Benchmarking;
+
+/// <summary>One method on one category: accuracy next to efficiency (the Zheng et al. benchmark's columns).</summary>
+public sealed record BenchRow
+{
+    public required string Category { get; init; }
+    public required string Method { get; init; }
+    public string? Backbone { get; init; }
+    public int TrainImages { get; init; }
+    public int TestImages { get; init; }
+    public double ImageAuroc { get; init; } = double.NaN;
+    /// <summary>Pixel AUROC for maps; point AUROC for per-point scores; NaN without either.</summary>
+    public double PixelAuroc { get; init; } = double.NaN;
+    public double AuPro30 { get; init; } = double.NaN;
+    public double AuPro05 { get; init; } = double.NaN;
+    public double FitSeconds { get; init; }
+    /// <summary>Per-image inference latency at batch size 1 after warm-up (image decoding excluded).</summary>
+    public required LatencyStats Latency { get; init; }
+    public double ThroughputImagesPerSecond { get; init; }
+    public int BestBatchSize { get; init; } = 1;
+    public double ModelMegabytes { get; init; }
+    public double PeakRssMegabytes { get; init; }
+    /// <summary>Why a row has no numbers, when it failed (the bench continues with the next row).</summary>
+    public string? Error { get; init; }
+
+    public JsonObject ToJson() => new()
+    {
+        ["category"] = Category,
+        ["method"] = Method,
+        ["backbone"] = Backbone,
+        ["train_images"] = TrainImages,
+        ["test_images"] = TestImages,
+        ["image_auroc"] = Num(ImageAuroc),
+        ["pixel_auroc"] = Num(PixelAuroc),
+        ["au_pro_0.3"] = Num(AuPro30),
+        ["au_pro_0.05"] = Num(AuPro05),
+        ["fit_s"] = Num(FitSeconds),
+        ["inference_ms_median"] = Num(Latency.Median),
+        ["inference_ms_p95"] = Num(Latency.P95),
+        ["throughput_images_per_s"] = Num(ThroughputImagesPerSecond),
+        ["best_batch_size"] = BestBatchSize,
+        ["model_mb"] = Num(ModelMegabytes),
+        ["peak_rss_mb"] = Num(PeakRssMegabytes),
+        ["error"] = Error,
+    };
+
+    private static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 6)) : null;
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+
+namespace Inspecta.Reporting;
+
+/// <summary>One test image as the report needs it later: where its pixels, ground truth and map live.</summary>
+/// <param name="Image">The input image file.</param>
+/// <param name="GroundTruth">Ground-truth mask files (several for MVTec LOCO AD; their union is shown); empty for good images.</param>
+/// <param name="Map">The anomaly map as a float32 TIFF.</param>
+public sealed record ReportManifestImage(string Label, string Id, float Score, string Image, IReadOnlyList<string> GroundTruth, string Map);
+
+/// <summary>
+/// The section <c>"report_inputs"</c> that <c>inspecta eval --json</c> adds to its output so that
+/// <c>inspecta report eval.json</c> can rebuild the report later: per-image scores and the files
+/// holding each image, its ground truth and its anomaly map (absolute paths), the decision
+/// threshold, the evaluation options, and context lines for the header.
+/// </summary>
+public sealed record ReportManifest(IReadOnlyList<ReportManifestImage> Images)
+{
+    public const string JsonKey = "report_inputs";
+
+    public string? Title { get; init; }
+    public ReportThreshold? Threshold { get; init; }
+    public IReadOnlyList<KeyValuePair<string, string>> Context { get; init; } = [];
+    public IReadOnlyList<double> Limits { get; init; } = [];
+    public int? ProThresholds { get; init; }
+
+    public JsonObject ToJson()
+    {
+        var o = new JsonObject
+        {
+            ["title"] = Title,
+            ["limits"] = new JsonArray([.. Limits.Select(l => (JsonNode)JsonValue.Create(l))]),
+            ["pro_thresholds"] = ProThresholds,
+            ["context"] = new JsonObject([.. Context.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))]),
+            ["threshold"] = Threshold is null ? null : new JsonObject
+            {
+                ["image"] = Threshold.Value,
+                ["pixel"] = Threshold.Pixel,
+                ["source"] = Threshold.Source,
+            },
+            ["images"] = new JsonArray([.. Images.Select(i => (JsonNode)new JsonObject
+            {
+                ["label"] = i.Label,
+                ["id"] = i.Id,
+                ["score"] = i.Score,
+                ["image"] = Path.GetFullPath(i.Image),
+                ["ground_truth"] = new JsonArray([.. i.GroundTruth.Select(g => (JsonNode)Path.GetFullPath(g))]),
+                ["map"] = Path.GetFullPath(i.Map),
+            })]),
+        };
+        return o;
+    }
+
+    /// <summary>Reads the section from a parsed eval JSON; a clear user error names <paramref name="path"/> when it is absent or malformed.</summary>
+    public static ReportManifest FromEvalJson(JsonNode? root, string path)
+    {
+        if (root?[JsonKey] is not JsonObject o)
+            throw InspectaUserException.ForFile(path, $"has no \"{JsonKey}\" section: write it with `inspecta eval … --json {Path.GetFileName(path)}` (it records the images, ground truth and maps the report shows).");
+        try
+        {
+            var images = new List<ReportManifestImage>();
+            foreach (var node in o["images"]?.AsArray() ?? [])
+            {
+                var i = node!.AsObject();
+                images.Add(new ReportManifestImage(
+                    Str(i, "label"), Str(i, "id"), i["score"]!.GetValue<float>(), Str(i, "image"),
+                    [.. (i["ground_truth"]?.AsArray() ?? []).Select(g => g!.GetValue<string>())], Str(i, "map")));
+            }
+            ReportThreshold? threshold = o["threshold"] is JsonObject t
+                ? new ReportThreshold(t["image"]!.GetValue<float>(), t["source"]?.GetValue<string>() ?? "stored threshold") { Pixel = t["pixel"]?.GetValue<float>() }
+                : null;
+            var context = o["context"] is JsonObject c
+                ? c.Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value?.ToString() ?? "")).ToArray()
+                : [];
+            return new ReportManifest(images)
+            {
+                Title = o["title"]?.GetValue<string>(),
+                Threshold = threshold,
+                Context = context,
+                Limits = [.. (o["limits"]?.AsArray() ?? []).Select(l => l!.GetValue<double>())],
+                ProThresholds = o["pro_thresholds"]?.GetValue<int>(),
+            };
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException or KeyNotFoundException)
+        {
+            throw InspectaUserException.ForFile(path, $"the \"{JsonKey}\" section is malformed ({e.Message}).", e);
+        }
+    }
+
+    private static string Str(JsonObject o, string key) =>
+        o[key]?.GetValue<string>() ?? throw new FormatException($"missing \"{key}\" in an image entry");
+}
