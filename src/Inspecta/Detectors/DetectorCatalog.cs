@@ -16,6 +16,8 @@ public static class DetectorCatalog
         // new("patchcore", "PatchCore (Roth et al.)", true, o => new PatchCoreDetector(o), PatchCoreDetector.Load),
         new("patchcore", "PatchCore (Roth et al.): coreset memory bank of CNN patch features", true, o => new PatchCore.PatchCoreDetector(o), PatchCore.PatchCoreDetector.Load),
         new("padim", "PaDiM (Defard et al.): per-position Gaussians of CNN features, Mahalanobis map", true, o => new Padim.PadimDetector(o), Padim.PadimDetector.Load),
+        new("depth-vm", "Depth variation model (MVTec 3D-AD paper): per-pixel depth mean and deviation of organised scans", false, o => new DepthVariation.DepthVariationDetector(o), DepthVariation.DepthVariationDetector.Load),
+        new("voxel-vm", "Voxel variation model (MVTec 3D-AD paper): 64³ occupancy mean and deviation, projected to pixels", false, o => new VoxelVariation.VoxelVariationDetector(o), VoxelVariation.VoxelVariationDetector.Load),
         new("spade", "SPADE (Cohen & Hoshen): global kNN images, then pixel kNN in their feature maps", true, o => new Spade.SpadeDetector(o), Spade.SpadeDetector.Load),
     ];
 
