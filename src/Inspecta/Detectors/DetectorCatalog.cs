@@ -18,6 +18,7 @@ public static class DetectorCatalog
         new("padim", "PaDiM (Defard et al.): per-position Gaussians of CNN features, Mahalanobis map", true, o => new Padim.PadimDetector(o), Padim.PadimDetector.Load),
         new("depth-vm", "Depth variation model (MVTec 3D-AD paper): per-pixel depth mean and deviation of organised scans", false, o => new DepthVariation.DepthVariationDetector(o), DepthVariation.DepthVariationDetector.Load),
         new("voxel-vm", "Voxel variation model (MVTec 3D-AD paper): 64³ occupancy mean and deviation, projected to pixels", false, o => new VoxelVariation.VoxelVariationDetector(o), VoxelVariation.VoxelVariationDetector.Load),
+        new("pc-patchcore", "Point-cloud PatchCore: FPS patches with mean-FPFH (or centroid) descriptors, optional registration to the template; per-point scores", false, o => new PointPatchCore.PointPatchCoreDetector(o), PointPatchCore.PointPatchCoreDetector.Load),
         new("spade", "SPADE (Cohen & Hoshen): global kNN images, then pixel kNN in their feature maps", true, o => new Spade.SpadeDetector(o), Spade.SpadeDetector.Load),
     ];
 
