@@ -17,7 +17,8 @@ internal static class EvalCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "Dataset root folder (MVTec AD or MVTec LOCO AD layout).", Required = true };
         var category = new Option<string>("--category") { Description = "Category to evaluate, e.g. bottle.", Required = true };
-        var maps = new Option<string>("--maps") { Description = "Folder of float32 TIFF anomaly maps laid out as <maps>/<category>/test/<defect>/<id>.tiff.", Required = true };
+        var maps = new Option<string?>("--maps") { Description = "Folder of float32 TIFF anomaly maps laid out as <maps>/<category>/test/<defect>/<id>.tiff (or give --model)." };
+        var model = new Option<string?>("--model") { Description = "Fitted model (inspecta fit): predict the test set and evaluate it. Point-cloud datasets (Real3D-AD, Anomaly-ShapeNet) report object and point AUROC." };
         var limits = new Option<string>("--limits") { Description = "FPR integration limits for AU-PRO / AU-sPRO.", DefaultValueFactory = _ => "0.01,0.05,0.1,0.3,1.0" };
         var proThresholds = new Option<int?>("--pro-thresholds") { Description = "Also compute AU-PRO from N equidistant thresholds (the MVTec 3D-AD code's variant)." };
         var json = new Option<string?>("--json") { Description = "Write the metrics as JSON to this file, or to stdout when no file is given.", Arity = ArgumentArity.ZeroOrOne };
@@ -27,7 +28,7 @@ internal static class EvalCommand
         var minDefectArea = new Option<int?>("--min-defect-area") { Description = "Max-area calibration: smallest defect area in pixels (default 0.1% of the image area)." };
 
         var command = new Command("eval", "Evaluate anomaly maps against ground truth: image/pixel AUROC, pixel AP, F1-max, AU-PRO (MVTec AD) or AU-sPRO (MVTec LOCO AD), exactly as the official MVTec code computes them.");
-        foreach (var o in new Option[] { dataset, category, maps, limits, proThresholds, json, curves, threshold, validationMaps, minDefectArea })
+        foreach (var o in new Option[] { dataset, category, maps, model, limits, proThresholds, json, curves, threshold, validationMaps, minDefectArea })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -44,8 +45,18 @@ internal static class EvalCommand
             };
             options.Validate();
 
+            string? mapsDir = parse.GetValue(maps), modelPath = parse.GetValue(model);
+            if ((mapsDir is null) == (modelPath is null)) throw new InspectaUserException("Give exactly one of --maps (anomaly maps on disk) or --model (a fitted model to run on the test set).");
+            using var trained = modelPath is null ? null : Detectors.TrainedModel.Load(modelPath);
+            if (trained is not null)
+            {
+                var cat = DatasetReader.Open(parse.GetValue(dataset)!).Get(options.Category);
+                if (ModelPredictionSource.IsPointCloud(cat.Format))
+                    return EvalPointCloudCommand.Run(console, trained, cat, jsonToStdout, jsonPath);
+            }
             var input = console.RunWithProgress("eval",
-                p => ObtainFromMaps(parse.GetValue(dataset)!, options.Category, parse.GetValue(maps)!, p), logToStderr: jsonToStdout);
+                p => trained is null ? ObtainFromMaps(parse.GetValue(dataset)!, options.Category, mapsDir!, p) : ObtainFromModel(trained, parse.GetValue(dataset)!, options.Category, p),
+                logToStderr: jsonToStdout);
             foreach (string note in input.Notes) console.Info($"note: {note}", jsonToStdout);
             options = options with { Category = input.Category };
 
@@ -80,14 +91,24 @@ internal static class EvalCommand
         return command;
     }
 
+    /// <summary>Runs a fitted model on the category's test samples (maps at ground-truth resolution, the model's image scores).</summary>
+    internal static EvaluationInput ObtainFromModel(Detectors.TrainedModel trained, string datasetRoot, string categoryName, IProgress<Detectors.ProgressUpdate> progress)
+    {
+        var category = DatasetReader.Open(datasetRoot).Get(categoryName);
+        return ModelPredictionSource.Load(trained.Detector, category, LocoSaturation(category), progress);
+    }
+
+    private static IReadOnlyList<DefectSaturation>? LocoSaturation(Category category) =>
+        category.Format == DatasetFormat.MvtecLoco
+            ? category.DefectsConfig?.Entries.Select(e => new DefectSaturation(e.DefectName, e.PixelValue, e.SaturationThreshold, e.RelativeSaturation)).ToList()
+              ?? throw InspectaUserException.ForFile(category.Path, $"MVTec LOCO AD category has no {LocoDefectsConfig.FileName}; AU-sPRO needs its saturation thresholds.")
+            : null;
+
     /// <summary>Obtains the images from maps on disk; the test samples and ground truth come from the dataset reader.</summary>
     internal static EvaluationInput ObtainFromMaps(string datasetRoot, string categoryName, string mapsRoot, IProgress<Detectors.ProgressUpdate> progress)
     {
         var category = DatasetReader.Open(datasetRoot).Get(categoryName);
-        IReadOnlyList<DefectSaturation>? loco = category.Format == DatasetFormat.MvtecLoco
-            ? category.DefectsConfig?.Entries.Select(e => new DefectSaturation(e.DefectName, e.PixelValue, e.SaturationThreshold, e.RelativeSaturation)).ToList()
-              ?? throw InspectaUserException.ForFile(category.Path, $"MVTec LOCO AD category has no {LocoDefectsConfig.FileName}; AU-sPRO needs its saturation thresholds.")
-            : null;
+        var loco = LocoSaturation(category);
         return MapFolderSource.Load(mapsRoot, category.Name, category.Test,
             s => s.LoadGroundTruth(),
             loco is null ? null : s => s.LoadGroundTruthChannels(),

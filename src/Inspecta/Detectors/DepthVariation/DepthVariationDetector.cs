@@ -11,7 +11,7 @@ namespace Inspecta.Detectors.DepthVariation;
 /// happened to be constant in training do not explode. Pixels invalid in the test scan, or valid in fewer than
 /// two training scans, score 0 (there is no depth to compare). Image score = map maximum.
 /// </summary>
-public sealed class DepthVariationDetector : IAnomalyDetector
+public sealed class DepthVariationDetector : IAnomalyDetector, IGeometryDetector
 {
     public const string MethodId = "depth-vm";
 
@@ -20,6 +20,7 @@ public sealed class DepthVariationDetector : IAnomalyDetector
     private int[] _count = [];
 
     public string Method => MethodId;
+    public GeometryKind Input => GeometryKind.OrganizedScan;
     public float SigmaMin { get; private set; }
 
     public DepthVariationDetector(FitOptions options) => ArgumentNullException.ThrowIfNull(options);

@@ -15,7 +15,7 @@ namespace Inspecta.Detectors.PointPatchCore;
 /// training template by FPFH + RANSAC global registration refined with ICP (the Reg3D-AD idea), which makes the
 /// centroid descriptor meaningful and the FPFH bank pose-consistent.
 /// </summary>
-public sealed class PointPatchCoreDetector : IAnomalyDetector
+public sealed class PointPatchCoreDetector : IAnomalyDetector, IGeometryDetector
 {
     public const string MethodId = "pc-patchcore";
     public const int DefaultCentres = 512, DefaultPatchPoints = 64;
@@ -28,6 +28,7 @@ public sealed class PointPatchCoreDetector : IAnomalyDetector
     private float[]? _referenceFpfh;
 
     public string Method => MethodId;
+    public GeometryKind Input => GeometryKind.PointCloud;
     public double CoresetRatio { get; }
     public int NumNeighbours { get; }
     public int Seed { get; }

@@ -15,7 +15,7 @@ namespace Inspecta.Detectors.VoxelVariation;
 /// x/y of that pixel to find their column (holes are found too); pixels never valid in training score 0.
 /// Image score = map maximum.
 /// </summary>
-public sealed class VoxelVariationDetector : IAnomalyDetector
+public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
 {
     public const string MethodId = "voxel-vm";
     public const int DefaultResolution = 64;
@@ -27,6 +27,7 @@ public sealed class VoxelVariationDetector : IAnomalyDetector
     private bool[] _pixelSeen = [];
 
     public string Method => MethodId;
+    public GeometryKind Input => GeometryKind.OrganizedScan;
     public int Resolution { get; private set; }
 
     public VoxelVariationDetector(FitOptions options)
