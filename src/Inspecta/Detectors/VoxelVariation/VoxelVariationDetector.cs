@@ -13,7 +13,7 @@ namespace Inspecta.Detectors.VoxelVariation;
 /// viewing direction (z, as in MVTec 3D-AD scans) keeping the maximum over the voxel column, so missing material
 /// (an empty voxel that is normally occupied) also lights up its pixels. Invalid test pixels use the training mean
 /// x/y of that pixel to find their column (holes are found too); pixels never valid in training score 0.
-/// Image score = map maximum.
+/// Image score = the Mahalanobis distance of the whole occupancy grid (√Σ voxel scores²), since the map maximum saturates.
 /// </summary>
 public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
 {
@@ -115,6 +115,7 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
         var occupied = new bool[_occupied.Length];
         Occupancy(scan, occupied);
         var column = new float[g * g];
+        double squared = 0;
         for (int c = 0; c < column.Length; c++)
         {
             float best = 0;
@@ -123,6 +124,7 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
                 int v = c * g + z;
                 double p = (_occupied[v] + 1.0) / (_scans + 2.0);
                 double score = Math.Abs((occupied[v] ? 1 : 0) - p) / Math.Sqrt(p * (1 - p));
+                squared += score * score;
                 best = MathF.Max(best, (float)score);
             }
             column[c] = best;
@@ -137,7 +139,9 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
             else continue;
             map.Data[p] = column[Cell(x, 0) * g + Cell(y, 1)];
         }
-        return new Prediction(map.Max(), map);
+        // The map maximum saturates (any point in a never-occupied voxel reaches the same value), so the object score is the
+        // Mahalanobis distance of the whole occupancy grid under the per-voxel model (voxels independent).
+        return new Prediction((float)Math.Sqrt(squared), map);
     }
 
     public void Save(ModelWriter writer)

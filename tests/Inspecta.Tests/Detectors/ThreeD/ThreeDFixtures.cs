@@ -11,7 +11,7 @@ namespace Inspecta.Tests.Detectors.ThreeD;
 public sealed class ThreeDFixtures : IDisposable
 {
     private readonly TempDir _dir = new();
-    private readonly Lazy<string> _shapeNet, _scans;
+    private readonly Lazy<string> _shapeNet, _scans, _fixedPose;
 
     public ThreeDFixtures()
     {
@@ -23,6 +23,7 @@ public sealed class ThreeDFixtures : IDisposable
             return root;
         });
         _scans = new(() => WriteScans(_dir["scans"]));
+        _fixedPose = new(() => FixedPoseScans.Write(_dir["dome"]));
     }
 
     public const string ShapeClass = "capsule";
@@ -33,6 +34,9 @@ public sealed class ThreeDFixtures : IDisposable
 
     /// <summary>MVTec 3D-AD layout (rgb, xyz TIFF, gt) of one scan class at 64×64.</summary>
     public string ScanRoot => _scans.Value;
+
+    /// <summary>MVTec 3D-AD layout, fixed-pose dome scans with bumps and dents (<see cref="FixedPoseScans"/>).</summary>
+    public string FixedPoseRoot => _fixedPose.Value;
 
     private static string WriteScans(string root)
     {
