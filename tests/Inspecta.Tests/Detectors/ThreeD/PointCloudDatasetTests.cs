@@ -88,6 +88,19 @@ public class PointCloudDatasetTests(ThreeDFixtures data) : IClassFixture<ThreeDF
     }
 
     [Fact]
+    public void Model_trainer_calibrates_point_methods_on_the_largest_good_point_score()
+    {
+        var cat = DatasetReader.Open(data.ShapeNetRoot).Get(ThreeDFixtures.ShapeClass);
+        var detector = new PointPatchCoreDetector(new FitOptions { PatchCentres = 128 });
+        using var model = ModelTrainer.Train(detector, cat.Train.Take(3).ToList(), [cat.Train[3]]);
+        var t = model.Thresholds!;
+        Assert.Equal("max", t.Estimator);
+        var held = detector.Predict(cat.Train[3]);
+        Assert.Equal(held.PointScores!.Max(), t.Pixel);
+        Assert.Equal(held.Score, t.Image);
+    }
+
+    [Fact]
     public void Point_evaluator_transfers_scores_to_reordered_ground_truth_points()
     {
         float[] positions = [0, 0, 0, 1, 0, 0, 2, 0, 0, 3, 0, 0];

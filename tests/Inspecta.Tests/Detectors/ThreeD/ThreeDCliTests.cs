@@ -14,7 +14,7 @@ public class ThreeDCliTests(ThreeDFixtures data, ITestOutputHelper output) : ICl
     {
         using var tmp = new TempDir();
         string category = Path.Combine(data.ShapeNetRoot, ThreeDFixtures.ShapeClass);
-        var fit = CliRunner.Run("fit", "--dataset", data.ShapeNetRoot, "--category", ThreeDFixtures.ShapeClass, "--method", "pc-patchcore", "--out", tmp["m.inspecta"], "--json");
+        var fit = CliRunner.Run("fit", "--dataset", data.ShapeNetRoot, "--category", ThreeDFixtures.ShapeClass, "--method", "pc-patchcore", "--descriptor", "fpfh", "--centres", "256", "--out", tmp["m.inspecta"], "--json");
         Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
 
         var eval = CliRunner.Run("eval", "--dataset", data.ShapeNetRoot, "--category", ThreeDFixtures.ShapeClass, "--model", tmp["m.inspecta"], "--json");
