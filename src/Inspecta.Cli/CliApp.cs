@@ -19,6 +19,7 @@ public static class CliApp
         {
             DatasetCommand.Create(console),
             ReportCommand.Create(console),
+            BenchCommand.Create(console),
             ModelsCommand.Create(console),
         })
             root.Subcommands.Add(command);
