@@ -118,7 +118,7 @@ public static class HtmlReportWriter
     {
         html.Append("<section id=\"summary\"><h2>Summary</h2>\n<table class=\"metrics\"><thead><tr><th>metric</th><th>value</th><th>notes</th></tr></thead><tbody>\n");
         foreach (var m in input.Metrics)
-            html.Append("<tr><td>").Append(E(m.Name)).Append("</td><td class=\"v\">").Append(F(m.Value)).Append("</td><td class=\"n\">").Append(E(m.Note ?? "")).Append("</td></tr>\n");
+            html.Append("<tr><td>").Append(E(m.Name)).Append("</td><td class=\"v\">").Append(m.Format is null ? F(m.Value) : m.Value.ToString(m.Format, CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">").Append(E(m.Note ?? "")).Append("</td></tr>\n");
         if (threshold is not null)
         {
             html.Append("<tr><td>threshold</td><td class=\"v\">").Append(threshold.Value.ToString("G6", CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">").Append(E(threshold.Source)).Append("</td></tr>\n");

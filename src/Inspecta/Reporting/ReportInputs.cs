@@ -28,8 +28,8 @@ public static class ReportInputs
                 metrics.Add(new($"AU-PRO@{limit.ToString("0.###", inv)} (equidistant)", v, $"{result.ProThresholds} equidistant thresholds (MVTec 3D-AD variant), FPR limit {limit.ToString("0.###", inv)}"));
         metrics.Add(new("image F1-max", result.ImageF1Max, $"at image threshold {result.ImageF1Threshold.ToString("G5", inv)} (chosen on the test set)"));
         metrics.Add(new("pixel F1-max", result.PixelF1Max, $"at pixel threshold {result.PixelF1Threshold.ToString("G5", inv)} (chosen on the test set)"));
-        metrics.Add(new("test images", result.ImageCount));
-        metrics.Add(new("ground-truth regions", result.RegionCount, "8-connected"));
+        metrics.Add(new("test images", result.ImageCount, null, "0"));
+        metrics.Add(new("ground-truth regions", result.RegionCount, "8-connected", "0"));
 
         Curve? Find(string name) => result.Curves?.FirstOrDefault(c => c.Name == name);
         ReportCurve? Plot(Curve? c, double? area) => c is null ? null : new ReportCurve(c.X, c.Y, area);
@@ -47,7 +47,12 @@ public static class ReportInputs
             PixelRoc = Plot(Find("pixel_roc"), result.PixelAuroc),
             Pro = Plot(Find("pro"), headline),
             ProLimits = limits,
-            Threshold = threshold,
+            // Without a calibrated threshold, judge at the test set's F1-optimal image and pixel thresholds, and say so.
+            Threshold = threshold ?? (double.IsFinite(result.ImageF1Threshold)
+                ? new ReportThreshold((float)result.ImageF1Threshold,
+                    $"F1-optimal on this test set (image F1 {result.ImageF1Max.ToString("F3", inv)}); no calibrated threshold was given")
+                  { Pixel = double.IsFinite(result.PixelF1Threshold) ? (float)result.PixelF1Threshold : null }
+                : null),
             Items = items,
         };
     }

@@ -40,10 +40,17 @@ public class ReportInputsTests
         Assert.Null(items.First(i => i.IsGood).LoadGroundTruth());
         Assert.NotNull(items.First(i => !i.IsGood).LoadGroundTruth());
 
+        Assert.Equal("0", input.Metrics.Single(m => m.Name == "test images").Format);
+        var fallback = ReportInputs.FromEvaluation(result, items, null, "no threshold").Threshold!;
+        Assert.Equal((float)result.ImageF1Threshold, fallback.Value);
+        Assert.Equal((float)result.PixelF1Threshold, fallback.Pixel);
+        Assert.Contains("F1-optimal", fallback.Source);
+
         using var tmp = new TempDir();
         var written = HtmlReportWriter.Write(input, tmp["e.html"], new ReportOptions { FullSizeImages = false });
         string html = File.ReadAllText(written.HtmlPath);
         Assert.Contains(result.AuPro[0.3].ToString("0.0000", CultureInfo.InvariantCulture), html);
         Assert.Contains("alt=\"PRO vs FPR\"", html);
+        Assert.Contains("<td>test images</td><td class=\"v\">12</td>", html);
     }
 }
