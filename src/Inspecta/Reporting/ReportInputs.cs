@@ -1,4 +1,6 @@
 using System.Globalization;
+using Inspecta.Datasets;
+using Inspecta.Detectors;
 using Inspecta.Evaluation;
 using Inspecta.Imaging;
 
@@ -68,5 +70,23 @@ public static class ReportInputs
             LoadGroundTruth = () => gt,
             SourcePath = sourcePath,
         };
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="images"/> (curves kept) and builds the report; each image's pixels are
+    /// loaded on demand from the test sample with the same label and id.
+    /// </summary>
+    public static ReportInput FromEvaluatedImages(IReadOnlyList<EvaluatedImage> images, IReadOnlyList<Sample> samples, EvaluationOptions options,
+        ReportThreshold? threshold, string title, IReadOnlyList<KeyValuePair<string, string>>? context = null, IProgress<ProgressUpdate>? progress = null)
+    {
+        var result = MetricsEvaluator.Evaluate(images, options with { ExportCurves = true }, progress);
+        var byKey = samples.ToDictionary(s => (s.Label, s.Id));
+        var items = images.Select(e =>
+        {
+            var sample = byKey.TryGetValue((e.Label, e.Id), out var s) ? s
+                : throw new InvalidOperationException($"No test sample {e.Label}/{e.Id} for the evaluated image.");
+            return Item(e, sample.LoadImage, string.IsNullOrEmpty(sample.Path) ? null : sample.Path);
+        }).ToArray();
+        return FromEvaluation(result, items, threshold, title, context);
     }
 }

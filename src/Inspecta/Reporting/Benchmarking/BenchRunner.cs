@@ -31,9 +31,9 @@ public static class BenchRunner
             foreach (string method in options.Methods)
             {
                 ct.ThrowIfCancellationRequested();
-                progress?.Report(new ProgressUpdate("bench", done, total));
+                progress?.Report(new ProgressUpdate("runs", done, total));
                 rows.Add(RunOne(category, method, options, progress, ct));
-                progress?.Report(new ProgressUpdate("bench", ++done, total));
+                progress?.Report(new ProgressUpdate("runs", ++done, total));
             }
         return new BenchReport(machine, command, started, rows)
         {
