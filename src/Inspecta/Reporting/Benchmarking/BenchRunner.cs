@@ -32,7 +32,8 @@ public static class BenchRunner
             {
                 ct.ThrowIfCancellationRequested();
                 progress?.Report(new ProgressUpdate("runs", done, total));
-                rows.Add(RunOne(category, method, options, progress, ct));
+                var rowProgress = progress is null ? null : new PrefixedProgress($"{category.Name}/{method} ", progress);
+                rows.Add(RunOne(category, method, options, rowProgress, ct));
                 progress?.Report(new ProgressUpdate("runs", ++done, total));
             }
         return new BenchReport(machine, command, started, rows)
@@ -178,6 +179,12 @@ public static class BenchRunner
     /// <summary>A copy of a 2D sample holding its decoded pixels (3D samples are read by the detector).</summary>
     private static Sample Preloaded(Sample s) =>
         s.Image is not null || string.IsNullOrEmpty(s.Path) || s.GeometryPath is not null ? s : s with { Image = s.LoadImage() };
+
+    /// <summary>Names each row's stages ("bottle/patchcore features") so bars and log lines of different rows stay apart.</summary>
+    private sealed class PrefixedProgress(string prefix, IProgress<ProgressUpdate> inner) : IProgress<ProgressUpdate>
+    {
+        public void Report(ProgressUpdate value) => inner.Report(value with { Stage = prefix + value.Stage });
+    }
 
     private static string Safe(string s) => string.Concat(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 
