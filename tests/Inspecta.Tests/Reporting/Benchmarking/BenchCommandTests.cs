@@ -73,7 +73,7 @@ public class BenchCommandTests
         Assert.Contains("| beta | variation |", md);
         Assert.Contains("Load average", md);
         Assert.Contains("| alpha | variation |", r.Stdout);   // the table is the command's result
-        Assert.Contains("bench: alpha/variation predict 8/8", r.Stdout);   // redirected: plain progress lines per row
+        Assert.True(r.Stdout.Contains("bench: alpha/variation predict 8/8"), r.Stdout);   // redirected: plain progress lines per row
     }
 
     [Fact]
