@@ -54,7 +54,7 @@ public static class BenchRunner
         string modelPath = Path.Combine(workDir, $"{Safe(category.Name)}-{Safe(entry.Method)}.inspecta");
         var row = new BenchRow
         {
-            Category = category.Name, Method = entry.Method, Backbone = entry.NeedsBackbone ? options.Fit.Backbone ?? "default" : null,
+            Category = category.Name, Method = entry.Method, Backbone = entry.NeedsBackbone ? BackboneLabel(options.Fit.Backbone) : null,
             TrainImages = category.Train.Count, TestImages = category.Test.Count, Latency = new LatencyStats(0, double.NaN, double.NaN, double.NaN),
         };
         PeakMemory.Reset();
@@ -185,6 +185,10 @@ public static class BenchRunner
     {
         public void Report(ProgressUpdate value) => inner.Report(value with { Stage = prefix + value.Stage });
     }
+
+    /// <summary>A backbone path shows as its file name (tables stay readable); preset names as given.</summary>
+    private static string BackboneLabel(string? backbone) =>
+        backbone is null ? "default" : File.Exists(backbone) ? Path.GetFileName(backbone) : backbone;
 
     private static string Safe(string s) => string.Concat(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 
