@@ -23,6 +23,9 @@ public static class CliApp
             DatasetCommand.Create(console),
             ReportCommand.Create(console),
             ModelsCommand.Create(console),
+            EvalCommand.Create(console),
+            FitCommand.Create(console),
+            PredictCommand.Create(console),
             PcCommand.Create(console),
         })
             root.Subcommands.Add(command);
