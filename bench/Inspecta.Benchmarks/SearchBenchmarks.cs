@@ -55,8 +55,9 @@ public static class SearchFigures
     public static void PrintReal(string bottleDir, string backbone)
     {
         var train = Inspecta.Datasets.DatasetReader.Open(bottleDir).Categories[0].Train;
-        var layers = Inspecta.Features.FeatureSource.DefaultLayers(backbone).TakeLast(2).ToArray();
-        using var source = Inspecta.Features.FeatureSource.Open(backbone, Inspecta.Features.Preprocessing.For(224, false), layers);
+        // Layers as PatchCore picks them by default: the last two of the backbone's feature outputs.
+        using var source = Inspecta.Features.FeatureSource.Open(backbone, Inspecta.Features.Preprocessing.For(224, false), null,
+            all => all.TakeLast(2).ToArray());
         var embedder = new Inspecta.Detectors.PatchCore.PatchCoreEmbedder(1024, 1024);
         var rows = new List<float[]>();
         source.ExtractAll(train, (_, f) => rows.Add(embedder.Embed(f.Maps).Rows));
