@@ -25,6 +25,8 @@ public static class CliApp
             BenchCommand.Create(console),
             ModelsCommand.Create(console),
             EvalCommand.Create(console),
+            FitCommand.Create(console),
+            PredictCommand.Create(console),
             PcCommand.Create(console),
         })
             root.Subcommands.Add(command);
