@@ -106,7 +106,7 @@ public static class HtmlReportWriter
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<title>").Append(E(input.Title)).Append("</title>\n")
             .Append("<style>").Append(HtmlReportAssets.Css)
-            .Append(".views figure { width: ").Append(options.ThumbnailSize).Append("px; }\n</style>\n</head>\n<body>\n")
+            .Append(".views figure { max-width: ").Append(options.ThumbnailSize).Append("px; }\n</style>\n</head>\n<body>\n")
             .Append("<header class=\"top\"><h1>").Append(E(input.Title)).Append("</h1>\n<dl class=\"context\">");
         foreach (var (k, v) in input.Context)
             html.Append("<div><dt>").Append(E(k)).Append("</dt><dd>").Append(E(v)).Append("</dd></div>");
