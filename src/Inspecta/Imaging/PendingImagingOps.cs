@@ -89,6 +89,16 @@ public static class ColorConversion
         for (int c = 0; c < 3; c++) image.Plane(0).CopyTo(dst.Plane(c));
         return dst;
     }
+
+    // (classical engineer) stand-in for the agreed ToGray: ITU-R BT.601 luma.
+    public static ImageF ToGray(ImageF image)
+    {
+        if (image.Channels == 1) return image;
+        var dst = new ImageF(1, image.Height, image.Width);
+        var r = image.Plane(0); var g = image.Plane(1); var b = image.Plane(2); var d = dst.Plane(0);
+        for (int i = 0; i < d.Length; i++) d[i] = 0.299f * r[i] + 0.587f * g[i] + 0.114f * b[i];
+        return dst;
+    }
 }
 
 public static class Normalization
