@@ -8,7 +8,13 @@ if (args.Length > 0 && args[0] == "search-figures")
     SearchFigures.Print(quick: args.Contains("--quick"));
     return;
 }
-// `eval-figures [repeats]` times the exact evaluation on a bottle-sized synthetic set and prints peak memory.
+// `eval-figures [repeats]` times the exact evaluation on a bottle-sized synthetic set and prints peak memory;
+// `eval-write-bottle-maps <bottle dir> <out dir>` writes synthetic maps for the real bottle test set (to time `inspecta eval`).
+if (args.Length > 2 && args[0] == "eval-write-bottle-maps")
+{
+    BottleMapWriter.Write(args[1], args[2]);
+    return;
+}
 if (args.Length > 0 && args[0] == "eval-figures")
 {
     EvaluationFigures.Print(args.Length > 1 ? int.Parse(args[1]) : 3);
