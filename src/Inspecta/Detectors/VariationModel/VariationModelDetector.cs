@@ -22,6 +22,7 @@ public sealed class VariationModelDetector : IAnomalyDetector
     private readonly ChannelFusion _fusion;
     private readonly AlignmentMode _alignment;
     private readonly bool _illumination;
+    private readonly int? _imageSize;
 
     private int _channels, _height, _width, _trainCount;
     private float[]? _mean;       // C × H × W
@@ -42,6 +43,8 @@ public sealed class VariationModelDetector : IAnomalyDetector
         if (!(_sigmaMin > 0)) throw new InspectaUserException($"variation: --sigma-min must be positive, got {_sigmaMin}.");
         _fusion = ChannelFusions.Parse(options.ChannelFusion);
         _alignment = AlignmentModes.Parse(options.Alignment);
+        _imageSize = options.ImageSize;
+        if (_imageSize is < 8 or > 8192) throw new InspectaUserException($"variation: --image-size must be between 8 and 8192, got {_imageSize}.");
         _illumination = options.Illumination?.Trim().ToLowerInvariant() switch
         {
             null or "" or "none" => false,
@@ -50,15 +53,22 @@ public sealed class VariationModelDetector : IAnomalyDetector
         };
     }
 
-    private VariationModelDetector(float sigmaMin, ChannelFusion fusion, AlignmentMode alignment, bool illumination)
+    private VariationModelDetector(float sigmaMin, ChannelFusion fusion, AlignmentMode alignment, bool illumination, int? imageSize)
     {
-        _sigmaMin = sigmaMin; _fusion = fusion; _alignment = alignment; _illumination = illumination;
+        _sigmaMin = sigmaMin; _fusion = fusion; _alignment = alignment; _illumination = illumination; _imageSize = imageSize;
+    }
+
+    /// <summary>With --image-size every image is resized (anti-aliased) to a square working size; otherwise used as is.</summary>
+    private ImageF Load(Sample sample)
+    {
+        var image = sample.LoadImage();
+        return _imageSize is int s && (image.Height != s || image.Width != s) ? Resize.Bilinear(image, s, s, antialias: true) : image;
     }
 
     public void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
     {
         SampleImages.RequireAtLeast(good, 2, MethodId);
-        var first = good[0].LoadImage();
+        var first = Load(good[0]);
         int c = first.Channels, h = first.Height, w = first.Width, plane = h * w;
         var sum = new double[c * plane];
         var sumSq = new double[c * plane];
@@ -68,7 +78,7 @@ public sealed class VariationModelDetector : IAnomalyDetector
         for (int i = 0; i < good.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
-            var image = i == 0 ? first : good[i].LoadImage();
+            var image = i == 0 ? first : Load(good[i]);
             SampleImages.RequireShape(image, good[i], c, h, w, $"the first training image ({SampleImages.Describe(good[0])}) is");
             transforms[i] = aligner is null || i == 0 ? RigidTransform.Identity(h, w) : aligner.Estimate(image);
             var (warped, valid) = ToReference(image, aligner is null ? null : transforms[i]);
@@ -84,7 +94,7 @@ public sealed class VariationModelDetector : IAnomalyDetector
             for (int i = 0; i < good.Count; i++)
             {
                 ct.ThrowIfCancellationRequested();
-                var (warped, valid) = ToReference(good[i].LoadImage(), aligner is null ? null : transforms[i]);
+                var (warped, valid) = ToReference(Load(good[i]), aligner is null ? null : transforms[i]);
                 if (aligner is null) warped = warped.Clone(); // in-memory samples must not be relit in place
                 var light = FitIllumination(warped, valid, firstMean);
                 Relight(warped, light);
@@ -185,7 +195,8 @@ public sealed class VariationModelDetector : IAnomalyDetector
     public Prediction Predict(Sample sample)
     {
         if (_mean is null || _invSigma is null) throw new InvalidOperationException("The variation model is not fitted.");
-        var image = sample.LoadImage();
+        var original = sample.LoadImage();
+        var image = _imageSize is int s && (original.Height != s || original.Width != s) ? Resize.Bilinear(original, s, s, antialias: true) : original;
         SampleImages.RequireShape(image, sample, _channels, _height, _width, "the model was fitted on");
         var map = new AnomalyMap(_height, _width);
         if (_aligner is null)
@@ -198,6 +209,7 @@ public sealed class VariationModelDetector : IAnomalyDetector
             ScoreAligned(image, map.Data);
         }
         else ScoreTransformed(image, _aligner.Estimate(image), map.Data);
+        if (map.Height != original.Height || map.Width != original.Width) map = Resize.Bilinear(map, original.Height, original.Width);
         return new Prediction(map.Max(), map);
     }
 
@@ -303,6 +315,7 @@ public sealed class VariationModelDetector : IAnomalyDetector
         p["channel_fusion"] = _fusion.Name();
         p["alignment"] = _alignment.Name();
         p["illumination"] = _illumination ? "plane" : "none";
+        if (_imageSize is int size) p["image_size"] = size;
         p["channels"] = _channels;
         p["height"] = _height;
         p["width"] = _width;
@@ -323,7 +336,8 @@ public sealed class VariationModelDetector : IAnomalyDetector
             p["sigma_min"]!.GetValue<float>(),
             ChannelFusions.Parse(p["channel_fusion"]!.GetValue<string>()),
             AlignmentModes.Parse(p["alignment"]!.GetValue<string>()),
-            p["illumination"]?.GetValue<string>() == "plane");
+            p["illumination"]?.GetValue<string>() == "plane",
+            p["image_size"]?.GetValue<int>());
         int c = p["channels"]!.GetValue<int>(), h = p["height"]!.GetValue<int>(), w = p["width"]!.GetValue<int>();
         detector._channels = c; detector._height = h; detector._width = w;
         detector._trainCount = p["train_images"]!.GetValue<int>();

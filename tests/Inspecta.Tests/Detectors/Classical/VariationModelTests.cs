@@ -133,6 +133,11 @@ public class VariationModelTests
         Assert.Contains("--image-size", ex.Message);
         Assert.Contains("80×80", ex.Message);
 
+        // With --image-size the same mixed set fits, and maps come back at each input's own size.
+        var resized = new VariationModelDetector(new FitOptions { ImageSize = 48 });
+        resized.Fit(mixed);
+        ClassicalFixtures.AssertValidMap(resized.Predict(ClassicalFixtures.Good(ClassicalFixtures.PrintedDisc(80, 1, 4), 0, Split.Test)).Map, 80, 80);
+
         var detector = new VariationModelDetector(new FitOptions());
         detector.Fit(GoodDiscs(2, 1, size: 64));
         ex = Assert.Throws<InspectaUserException>(() => detector.Predict(ClassicalFixtures.Good(ClassicalFixtures.PrintedDisc(64, 3, 3), 0, Split.Test)));
