@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using Inspecta.Benchmarks;
 
 // `search-figures [--quick]` prints the search figures quickly without BenchmarkDotNet's statistics;
+// `geometry-figures [--quick]` likewise for the 3D geometry figures;
 // everything else goes to BenchmarkDotNet (e.g. `--filter *Search*`).
 if (args.Length > 0 && args[0] == "search-figures")
 {
@@ -18,6 +19,23 @@ if (args.Length > 2 && args[0] == "eval-write-bottle-maps")
 if (args.Length > 0 && args[0] == "eval-figures")
 {
     EvaluationFigures.Print(args.Length > 1 ? int.Parse(args[1]) : 3);
+    return;
+}
+// `deep-figures <bottle-dir> <backbone.onnx> [patchcore,patchcore1,padim,spade]` times PatchCore/PaDiM/SPADE on bottle.
+if (args.Length > 2 && args[0] == "deep-figures")
+{
+    DeepFeatureFigures.Print(args[1], args[2], args.Length > 3 ? args[3] : "patchcore,patchcore1,padim,spade");
+    return;
+}
+if (args.Length > 0 && args[0] == "geometry-figures")
+{
+    GeometryFigures.Print(quick: args.Contains("--quick"));
+    return;
+}
+// `imaging-figures [repeats]` times image decode/encode, resize, normalisation and blur (median wall and CPU ms).
+if (args.Length > 0 && args[0] == "imaging-figures")
+{
+    ImagingFigures.Print(args.Length > 1 ? int.Parse(args[1]) : 15);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

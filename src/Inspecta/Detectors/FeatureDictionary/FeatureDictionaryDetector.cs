@@ -74,8 +74,8 @@ public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable
     {
         SampleImages.RequireAtLeast(good, 1, MethodId);
         _source?.Dispose();
-        var layers = _requestedLayers ?? FeatureSource.DefaultLayers(_backboneSpec);
-        _source = FeatureSource.Open(_backboneSpec, new Preprocessing(_imageSize), layers);
+        _source = FeatureSource.Open(_backboneSpec, new Preprocessing(_imageSize), _requestedLayers);
+        var layers = _source.Layers;
         // The deepest available layer: largest stride among the spatial outputs (more channels on ties).
         var deepest = layers.Select(l => _source.Backbone.Info.Output(l)).Where(o => o.Stride > 0)
             .OrderByDescending(o => o.Stride).ThenByDescending(o => o.Channels).FirstOrDefault()

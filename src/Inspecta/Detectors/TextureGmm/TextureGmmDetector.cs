@@ -235,7 +235,8 @@ public sealed class TextureGmmDetector : IAnomalyDetector
         p["seed"] = _seed;
         p["train_images"] = _trainCount;
         p["validation_images"] = _validationCount;
-        writer.Manifest["thresholds"] = new JsonObject
+        // The method's own k-sigma thresholds; the manifest's top-level "thresholds" belongs to the fit pipeline's calibration.
+        p["k_sigma_thresholds"] = new JsonObject
         {
             ["rule"] = $"mean + {_thresholdSigma} * std on good validation images",
             ["pixel"] = PixelThreshold,
@@ -288,7 +289,7 @@ public sealed class TextureGmmDetector : IAnomalyDetector
         detector._levelStd = reader.ReadDoubles("level_nll_std");
         detector._trainCount = p["train_images"]!.GetValue<int>();
         detector._validationCount = p["validation_images"]!.GetValue<int>();
-        var thresholds = reader.Manifest["thresholds"]!;
+        var thresholds = p["k_sigma_thresholds"] ?? throw reader.Error("the manifest has no 'k_sigma_thresholds'.");
         detector.PixelThreshold = thresholds["pixel"]!.GetValue<float>();
         detector.ImageThreshold = thresholds["image"]!.GetValue<float>();
         return detector;

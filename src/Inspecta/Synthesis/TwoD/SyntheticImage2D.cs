@@ -13,6 +13,9 @@ namespace Inspecta.Synthesis.TwoD;
 public sealed record SyntheticImage2D(string Category, Split Split, string Label, string? DefectType, string Id,
     ImageF Image, ImageF Clean, IReadOnlyList<Mask> Masks)
 {
+    /// <summary>An in-memory dataset sample (image and union ground truth), for fitting and evaluating without files.</summary>
+    public Sample ToSample() => new(Id, "", Split, Label) { Image = Image, GroundTruth = UnionMask() };
+
     /// <summary>Union of all regions (the MVTec AD ground truth).</summary>
     public Mask UnionMask()
     {

@@ -89,7 +89,7 @@ public class TextureGmmTests
         detector.Save(writer);
         writer.WriteTo(tmp["t.inspecta"]);
         var reader = ModelReader.Open(tmp["t.inspecta"]);
-        Assert.Equal(detector.PixelThreshold, reader.Manifest["thresholds"]!["pixel"]!.GetValue<float>());
+        Assert.Equal(detector.PixelThreshold, reader.Parameters["k_sigma_thresholds"]!["pixel"]!.GetValue<float>());
         var loaded = (TextureGmmDetector)DetectorCatalog.Load(reader);
         Assert.Equal(detector.ImageThreshold, loaded.ImageThreshold);
 

@@ -32,7 +32,9 @@ public static class SurfaceDefectPainter
                     coverage[i] = Sdf2D.Coverage(d) * support[i];
                 });
                 PruneIsolatedRim(coverage, n);
-                Blend(clean, result, coverage, (v, _) => crack ? v * 0.18f : v > 0.45f ? v * 0.3f : MathF.Min(1f, v + 0.45f));
+                // Moderate contrast on purpose: the marks stay inside the intensity range of good texture,
+                // so only their shape gives them away (a per-pixel model must not find them trivially).
+                Blend(clean, result, coverage, (v, _) => crack ? v * 0.4f : v > 0.45f ? v * 0.55f : MathF.Min(1f, v + 0.3f));
                 break;
             }
             case DefectTypes2D.Hole:
@@ -72,8 +74,10 @@ public static class SurfaceDefectPainter
                     // Pick the stain colour that contrasts most with the surface under it.
                     Rgb[] palette = [new(0.35f, 0.22f, 0.1f), new(0.08f, 0.08f, 0.08f), new(0.85f, 0.8f, 0.55f), new(0.55f, 0.6f, 0.62f)];
                     Rgb mean = MeanUnder(clean, coverage);
-                    Rgb color = palette.MaxBy(p => MathF.Abs(p.R - mean.R) + MathF.Abs(p.G - mean.G) + MathF.Abs(p.B - mean.B));
-                    float opacity = rng.Range(0.8f, 0.95f);
+                    // A random stain colour that differs clearly from the surface under it (not always the most extreme one).
+                    var candidates = palette.Where(p => MathF.Abs(p.R - mean.R) + MathF.Abs(p.G - mean.G) + MathF.Abs(p.B - mean.B) > 0.35f).ToArray();
+                    Rgb color = candidates.Length > 0 ? rng.Pick(candidates) : palette.MaxBy(p => MathF.Abs(p.R - mean.R) + MathF.Abs(p.G - mean.G) + MathF.Abs(p.B - mean.B));
+                    float opacity = rng.Range(0.65f, 0.9f);
                     for (int ch = 0; ch < 3; ch++)
                     {
                         var src = clean.Plane(ch); var dst = result.Plane(ch);
@@ -89,7 +93,7 @@ public static class SurfaceDefectPainter
                 }
                 else
                 {
-                    Rgb[] tints = [new(1.15f, 0.55f, 0.4f), new(0.45f, 0.7f, 1.15f), new(0.6f, 1.1f, 0.5f)];
+                    Rgb[] tints = [new(1.12f, 0.72f, 0.58f), new(0.62f, 0.8f, 1.12f), new(0.72f, 1.08f, 0.62f)];
                     Rgb tint = rng.Pick(tints);
                     for (int ch = 0; ch < 3; ch++)
                     {
