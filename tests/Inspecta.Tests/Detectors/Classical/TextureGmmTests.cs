@@ -64,7 +64,7 @@ public class TextureGmmTests
             var mask = ClassicalFixtures.Misprint(image, 28 + 4 * i, 36, 16, seed: 50 + i);
             return ClassicalFixtures.Defective(image, mask, i);
         }).ToList();
-        var gmm = new TextureGmmDetector(Fast with { ImageSize = 96 });
+        var gmm = new TextureGmmDetector(Fast with { ImageSize = 96, SamplesPerLevel = 2000, GmmComponents = [1, 2] });
         gmm.Fit(train);
         var variation = new VariationModelDetector(new FitOptions());
         variation.Fit(train);
