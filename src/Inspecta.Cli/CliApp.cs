@@ -22,10 +22,11 @@ public static class CliApp
         {
             DatasetCommand.Create(console),
             ReportCommand.Create(console),
+            BenchCommand.Create(console),
             ModelsCommand.Create(console),
+            EvalCommand.Create(console),
             FitCommand.Create(console),
             PredictCommand.Create(console),
-            EvalCommand.Create(console),
             PcCommand.Create(console),
         })
             root.Subcommands.Add(command);

@@ -27,10 +27,13 @@ internal static class EvalCommand
         var threshold = new Option<double?>("--threshold") { Description = "Also report image accuracy, pixel FPR/TPR and PRO at this segmentation threshold." };
         var validationMaps = new Option<string?>("--validation-maps") { Description = "Folder of anomaly maps of GOOD validation images (*.tiff, searched recursively): calibrate thresholds (max, 0.99-quantile, 3-sigma, max-area) and report each on the test set." };
         var minDefectArea = new Option<int?>("--min-defect-area") { Description = "Max-area calibration: smallest defect area in pixels (default 0.1% of the image area)." };
+        var report = new Option<string?>("--report") { Description = "Also write the HTML report (metrics, curves, worst-first gallery) to this file." };
+        var reportOptions = ReportCliOptions.Create();
 
         var command = new Command("eval", "Evaluate anomaly maps against ground truth: image/pixel AUROC, pixel AP, F1-max, AU-PRO (MVTec AD) or AU-sPRO (MVTec LOCO AD), exactly as the official MVTec code computes them.");
-        foreach (var o in new Option[] { dataset, category, maps, model, saveMaps, limits, proThresholds, json, curves, threshold, validationMaps, minDefectArea })
+        foreach (var o in new Option[] { dataset, category, maps, model, saveMaps, limits, proThresholds, json, curves, threshold, validationMaps, minDefectArea, report })
             command.Options.Add(o);
+        reportOptions.AddTo(command);
 
         command.SetAction(parse =>
         {
@@ -83,6 +86,31 @@ internal static class EvalCommand
                 node["thresholds"] = t;
                 summary.AddRange(thresholds.Select(r => FormatReport(r.Name, r.Report)));
             }
+
+            string? reportPath = parse.GetValue(report);
+            if ((reportPath is not null || jsonPath is not null) && !input.IsLoco)
+            {
+                // What `inspecta report <eval.json>` needs later, and the report itself when asked for.
+                var test = DatasetReader.Open(parse.GetValue(dataset)!).Get(input.Category).Test;
+                var reportThreshold = EvalReport.Threshold(parse.GetValue(threshold), thresholds);
+                var context = EvalReport.Context(parse.GetValue(dataset)!, input.Category, parse.GetValue(maps)!);
+                string title = $"Inspecta evaluation: {input.Category}";
+                var manifest = Reporting.ReportManifest.FromSamples(input.Images, test, s => MapFolderSource.MapPath(parse.GetValue(maps)!, input.Category, s)) with
+                {
+                    Title = title, Threshold = reportThreshold, Context = context, Limits = options.Limits, ProThresholds = options.ProThresholds,
+                };
+                node[Reporting.ReportManifest.JsonKey] = manifest.ToJson();
+                if (reportPath is not null)
+                {
+                    var rendering = reportOptions.Read(parse);
+                    var written = console.RunWithProgress("report", p => Reporting.HtmlReportWriter.Write(
+                        Reporting.ReportInputs.FromEvaluatedImages(input.Images, test, options, reportThreshold, title, context, p), reportPath, rendering, p),
+                        logToStderr: jsonToStdout);
+                    ReportCliOptions.PrintResult(console, written, jsonToStdout);
+                }
+            }
+            else if (reportPath is not null)
+                throw new InspectaUserException("--report supports the MVTec AD protocol; MVTec LOCO AD reports are not implemented yet.");
 
             if (curvesDir is not null && curveList is not null)
             {
