@@ -8,10 +8,22 @@ if (args.Length > 0 && args[0] == "search-figures")
     SearchFigures.Print(quick: args.Contains("--quick"));
     return;
 }
-// `eval-figures [repeats]` times the exact evaluation on a bottle-sized synthetic set and prints peak memory.
+// `eval-figures [repeats]` times the exact evaluation on a bottle-sized synthetic set and prints peak memory;
+// `eval-write-bottle-maps <bottle dir> <out dir>` writes synthetic maps for the real bottle test set (to time `inspecta eval`).
+if (args.Length > 2 && args[0] == "eval-write-bottle-maps")
+{
+    BottleMapWriter.Write(args[1], args[2]);
+    return;
+}
 if (args.Length > 0 && args[0] == "eval-figures")
 {
     EvaluationFigures.Print(args.Length > 1 ? int.Parse(args[1]) : 3);
+    return;
+}
+// `deep-figures <bottle-dir> <backbone.onnx> [patchcore,patchcore1,padim,spade]` times PatchCore/PaDiM/SPADE on bottle.
+if (args.Length > 2 && args[0] == "deep-figures")
+{
+    DeepFeatureFigures.Print(args[1], args[2], args.Length > 3 ? args[3] : "patchcore,patchcore1,padim,spade");
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

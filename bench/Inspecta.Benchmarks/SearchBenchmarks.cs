@@ -51,6 +51,6 @@ public static class SearchFigures
     {
         Console.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}");
         SearchBenchmarkResult r = SearchBenchmark.Run(quick, log: Console.WriteLine);
-        Console.WriteLine($"load after: {r.LoadAverage}");
+        Console.WriteLine($"load after: {r.LoadAverageAfter}");
     }
 }

@@ -18,6 +18,7 @@ public static class CliApp
         foreach (var command in new Command[]
         {
             DatasetCommand.Create(console),
+            ReportCommand.Create(console),
             ModelsCommand.Create(console),
         })
             root.Subcommands.Add(command);

@@ -33,5 +33,56 @@ public sealed record Sample(string Id, string Path, Split Split, string Label)
 
     public ImageF LoadImage() => Image ?? ImageIO.Read(Path);
 
+    /// <summary>Width, height and channels of the image from its header only (or from <see cref="Image"/>).</summary>
+    public ImageInfo ReadImageInfo() =>
+        Image is { } img ? new ImageInfo(img.Width, img.Height, img.Channels, 32) : ImageIO.ReadInfo(Path);
+
+    /// <summary>
+    /// The ground truth as a 0/255 mask: the union of all <see cref="MaskPaths"/> (any non-zero pixel),
+    /// <see cref="GroundTruth"/> when set in memory, or all zeros at the image size for a good sample
+    /// without masks (only the image header is read). A defect sample without any mask is a user error
+    /// (the dataset has image-level labels only), never a silently empty mask.
+    /// </summary>
+    public Mask LoadGroundTruth()
+    {
+        if (GroundTruth is { } gt) return gt;
+        if (MaskPaths.Count == 0)
+        {
+            if (!IsGood) throw InspectaUserException.ForFile(Path, "defect image has no ground-truth mask (this dataset has image-level labels only).");
+            var info = ReadImageInfo();
+            return new Mask(info.Height, info.Width);
+        }
+        var channels = LoadGroundTruthChannels();
+        var union = new Mask(channels[0].Height, channels[0].Width);
+        foreach (var channel in channels)
+        {
+            var src = channel.Data;
+            var dst = union.Data;
+            for (int i = 0; i < dst.Length; i++) if (src[i] != 0) dst[i] = 255;
+        }
+        return union;
+    }
+
+    /// <summary>
+    /// Every ground-truth mask with its raw pixel values, in <see cref="MaskPaths"/> order (MVTec LOCO AD:
+    /// one channel per annotated defect, its value naming the defect type). Empty for a sample without
+    /// masks. A mask whose size differs from the image is a user error naming both files.
+    /// </summary>
+    public IReadOnlyList<Mask> LoadGroundTruthChannels()
+    {
+        if (GroundTruth is { } gt) return [gt];
+        if (MaskPaths.Count == 0) return [];
+        var info = ReadImageInfo();
+        var masks = new List<Mask>(MaskPaths.Count);
+        foreach (string path in MaskPaths)
+        {
+            var mask = ImageIO.ReadMask(path);
+            if (mask.Width != info.Width || mask.Height != info.Height)
+                throw InspectaUserException.ForFile(path, $"mask is {mask.Width}×{mask.Height} but its image {Path} is {info.Width}×{info.Height}.");
+            masks.Add(mask);
+        }
+        return masks;
+    }
+
     public override string ToString() => $"{Split}/{Label}/{Id}";
 }

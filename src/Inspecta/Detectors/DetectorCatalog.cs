@@ -16,6 +16,7 @@ public static class DetectorCatalog
         // new("patchcore", "PatchCore (Roth et al.)", true, o => new PatchCoreDetector(o), PatchCoreDetector.Load),
         new("patchcore", "PatchCore (Roth et al.): coreset memory bank of CNN patch features", true, o => new PatchCore.PatchCoreDetector(o), PatchCore.PatchCoreDetector.Load),
         new("padim", "PaDiM (Defard et al.): per-position Gaussians of CNN features, Mahalanobis map", true, o => new Padim.PadimDetector(o), Padim.PadimDetector.Load),
+        new("spade", "SPADE (Cohen & Hoshen): global kNN images, then pixel kNN in their feature maps", true, o => new Spade.SpadeDetector(o), Spade.SpadeDetector.Load),
     ];
 
     public static IReadOnlyList<Entry> All => Entries;

@@ -74,17 +74,17 @@ public static class LocoEvaluator
     }
 
     /// <summary>
-    /// Negatives: pixels outside every channel. Events: per channel, its pixels from the highest score down, the
-    /// k-th adding min(k/s, 1) − min((k−1)/s, 1) (so a region's sum at any threshold is its saturated overlap).
-    /// Pixels past saturation add nothing and are dropped.
+    /// Negatives: pixels outside every channel (taken from the images' union ground truth, which must agree with
+    /// the channels). Events: per channel, its pixels from the highest score down, the k-th adding
+    /// min(k/s, 1) − min((k−1)/s, 1) (so a region's sum at any threshold is its saturated overlap). Pixels past
+    /// saturation add nothing and are dropped.
     /// </summary>
     private static SortedPixelScores BuildEvents(List<EvaluatedImage> subset, Dictionary<int, DefectSaturation> rules, IProgress<ProgressUpdate>? progress)
     {
-        var negatives = new List<uint>();
         var events = new List<ulong>();
         var weights = new List<double>();
         int regions = 0;
-        var union = Array.Empty<bool>();
+        var withUnion = new List<EvaluatedImage>(subset.Count);
         foreach (var image in subset)
         {
             SortedPixelScores.CheckSizes(image);
@@ -92,9 +92,7 @@ public static class LocoEvaluator
             var channels = image.Channels ?? [];
             if (channels.Count == 0 && MetricsEvaluator.HasDefect(image.GroundTruth))
                 throw new InspectaUserException($"{image}: MVTec LOCO AD evaluation needs the ground-truth channels (one mask per defect).");
-            if (union.Length < map.Length) union = new bool[map.Length];
-            Array.Clear(union, 0, map.Length);
-
+            var union = channels.Count == 0 ? image.GroundTruth : new Mask(image.Map.Height, image.Map.Width);
             foreach (var channel in channels)
             {
                 if (channel.Height != image.Map.Height || channel.Width != image.Map.Width)
@@ -104,7 +102,7 @@ public static class LocoEvaluator
                 for (int p = 0; p < map.Length; p++)
                 {
                     if (channel.Data[p] == 0) continue;
-                    union[p] = true;
+                    union.Data[p] = 255;
                     float v = map[p];
                     if (!float.IsFinite(v)) throw SortedPixelScores.NotFinite(image, p);
                     regionScores.Add(v);
@@ -120,15 +118,9 @@ public static class LocoEvaluator
                     weights.Add(w);
                 }
             }
-            for (int p = 0; p < map.Length; p++)
-            {
-                if (union[p]) continue;
-                float v = map[p];
-                if (!float.IsFinite(v)) throw SortedPixelScores.NotFinite(image, p);
-                negatives.Add(ScoreKey.Descending(v));
-            }
+            withUnion.Add(image with { GroundTruth = union });
         }
-        return SortedPixelScores.Sorted([.. negatives], [.. events], [.. weights], regions, progress);
+        return SortedPixelScores.NegativesOf(withUnion, [.. events], [.. weights], regions, progress);
     }
 
     private static DefectSaturation RuleOf(EvaluatedImage image, Mask channel, Dictionary<int, DefectSaturation> rules)

@@ -34,7 +34,27 @@ internal sealed class SortedPixelScores
     /// keys by their upper 16 bits, (2) label the ground truth and scatter every key straight into its bucket,
     /// (3) finish each bucket in place (<see cref="BucketSort"/>). No intermediate copy of all keys is made.
     /// </remarks>
-    public static SortedPixelScores FromRegions(IReadOnlyList<EvaluatedImage> images, Connectivity connectivity, IProgress<ProgressUpdate>? progress = null)
+    public static SortedPixelScores FromRegions(IReadOnlyList<EvaluatedImage> images, Connectivity connectivity, IProgress<ProgressUpdate>? progress = null) =>
+        Build(images, connectivity, progress);
+
+    /// <summary>
+    /// Only the negatives (pixels where the ground truth is zero), sorted; the caller supplies the positive events
+    /// (MVTec LOCO AD, whose regions are channels rather than connected components).
+    /// </summary>
+    public static SortedPixelScores NegativesOf(IReadOnlyList<EvaluatedImage> images, ulong[] positives, double[] weights, int regionCount, IProgress<ProgressUpdate>? progress = null)
+    {
+        var negativesOnly = Build(images, null, progress);
+        ulong[] pos = RadixSort.Sort<ulong, HighHalfKey>(positives, new ulong[positives.Length], positives.Length);
+        return new SortedPixelScores
+        {
+            Negatives = negativesOnly.Negatives, NegativeCount = negativesOnly.NegativeCount,
+            Positives = pos, PositiveCount = pos.Length,
+            Weights = weights, RegionCount = regionCount,
+        };
+    }
+
+    /// <param name="connectivity">Region connectivity, or null to skip the defect pixels entirely.</param>
+    private static SortedPixelScores Build(IReadOnlyList<EvaluatedImage> images, Connectivity? connectivity, IProgress<ProgressUpdate>? progress)
     {
         int n = images.Count;
         int chunks = Math.Max(1, Math.Min(n, 4 * Environment.ProcessorCount));
@@ -61,7 +81,7 @@ internal sealed class SortedPixelScores
             starts[b + 1] = starts[b] + total;
         }
         var posBase = new long[n + 1];
-        for (int i = 0; i < n; i++) posBase[i + 1] = posBase[i] + defectPixels[i];
+        for (int i = 0; i < n; i++) posBase[i + 1] = posBase[i] + (connectivity is null ? 0 : defectPixels[i]);
         long negTotal = starts[BucketSort.Buckets], posTotal = posBase[n];
         if (negTotal + posTotal > Array.MaxLength)
             throw new InspectaUserException($"Too many pixels to evaluate at once ({negTotal + posTotal:N0}); evaluate fewer or smaller maps.");
@@ -82,11 +102,12 @@ internal sealed class SortedPixelScores
             {
                 var image = images[i];
                 if (defectPixels[i] == 0) ScatterNegatives(image.Map.Data, negatives, counts[c]);
+                else if (connectivity is null) ScatterMaskedNegatives(image.Map.Data, image.GroundTruth.Data, negatives, counts[c]);
                 else
                 {
                     if (labels.Length < image.Map.Data.Length) labels = new int[image.Map.Data.Length];
                     var gt = image.GroundTruth;
-                    int count = ConnectedComponents.Label(gt.Data, gt.Height, gt.Width, labels, connectivity);
+                    int count = ConnectedComponents.Label(gt.Data, gt.Height, gt.Width, labels, connectivity.Value);
                     regions[i] = count;
                     int slot = (int)posBase[i] - 1; // weight slot of label k is slot + k
                     int[] sizes = ConnectedComponents.ComponentSizes(labels.AsSpan(0, image.Map.Data.Length), count);
@@ -143,6 +164,17 @@ internal sealed class SortedPixelScores
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScatterMaskedNegatives(float[] scores, byte[] gt, uint[] negatives, int[] cursor)
+    {
+        for (int p = 0; p < scores.Length; p++)
+        {
+            if (gt[p] != 0) continue;
+            uint key = ScoreKey.Descending(scores[p]);
+            negatives[cursor[BucketSort.BucketOf(key)]++] = key;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScatterMixed(float[] scores, int[] labels, int slot, uint[] negatives, int[] cursor, ulong[] positives, int pos)
     {
         for (int p = 0; p < scores.Length; p++)
@@ -152,22 +184,6 @@ internal sealed class SortedPixelScores
             if (l == 0) negatives[cursor[BucketSort.BucketOf(key)]++] = key;
             else positives[pos++] = ((ulong)key << 32) | (uint)(slot + l);
         }
-    }
-
-    /// <summary>Sorts the given unsorted events and wraps them.</summary>
-    public static SortedPixelScores Sorted(uint[] negatives, ulong[] positives, double[] weights, int regionCount, IProgress<ProgressUpdate>? progress = null)
-    {
-        progress?.Report(new ProgressUpdate("sort", 0, 2));
-        uint[] neg = RadixSort.Sort<uint, SelfKey>(negatives, new uint[negatives.Length], negatives.Length);
-        progress?.Report(new ProgressUpdate("sort", 1, 2));
-        ulong[] pos = RadixSort.Sort<ulong, HighHalfKey>(positives, new ulong[positives.Length], positives.Length);
-        progress?.Report(new ProgressUpdate("sort", 2, 2));
-        return new SortedPixelScores
-        {
-            Negatives = neg, NegativeCount = negatives.Length,
-            Positives = pos, PositiveCount = positives.Length,
-            Weights = weights, RegionCount = regionCount,
-        };
     }
 
     /// <summary>

@@ -38,7 +38,7 @@ public static class GalleryRenderer
             throw new InvalidOperationException($"{item.Label}/{item.Id}: ground truth {gt.Height}×{gt.Width} does not match image {h}×{w}.");
         var map = item.LoadMap();
         if (map is not null && (map.Height != h || map.Width != w))
-            map = HeatmapRenderer.ResizeBilinear(map, h, w);
+            map = Resize.Bilinear(map, h, w);
 
         Mask? predicted = null;
         if (map is not null)

@@ -41,7 +41,7 @@ public static class HeatmapRenderer
             throw new ArgumentException($"Overlay needs a grey or RGB image, got {image.Channels} channels.", nameof(image));
         if (!(alpha >= 0f && alpha <= 1f)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must lie in [0, 1].");
         if (map.Height != image.Height || map.Width != image.Width)
-            map = ResizeBilinear(map, image.Height, image.Width);
+            map = Resize.Bilinear(map, image.Height, image.Width);
         var heat = Colorize(map, lo, hi);
         float keep = 1f - alpha;
         for (int c = 0; c < 3; c++)
@@ -125,29 +125,6 @@ public static class HeatmapRenderer
             edge = grown;
         }
         return edge;
-    }
-
-    // NOTE(report): temporary until Imaging.Resize.Bilinear(AnomalyMap, h, w) lands on main.
-    internal static AnomalyMap ResizeBilinear(AnomalyMap src, int h, int w)
-    {
-        var dst = new AnomalyMap(h, w);
-        float sy = (float)src.Height / h, sx = (float)src.Width / w;
-        for (int y = 0; y < h; y++)
-        {
-            float fy = Math.Clamp((y + 0.5f) * sy - 0.5f, 0, src.Height - 1);
-            int y0 = (int)fy, y1 = Math.Min(y0 + 1, src.Height - 1);
-            float wy = fy - y0;
-            for (int x = 0; x < w; x++)
-            {
-                float fx = Math.Clamp((x + 0.5f) * sx - 0.5f, 0, src.Width - 1);
-                int x0 = (int)fx, x1 = Math.Min(x0 + 1, src.Width - 1);
-                float wx = fx - x0;
-                float top = src[y0, x0] + wx * (src[y0, x1] - src[y0, x0]);
-                float bottom = src[y1, x0] + wx * (src[y1, x1] - src[y1, x0]);
-                dst[y, x] = top + wy * (bottom - top);
-            }
-        }
-        return dst;
     }
 
     private static float ValidateRange(float lo, float hi)

@@ -47,8 +47,17 @@ public static class ExactDistance
     /// <summary>Squared L2 norm in double precision.</summary>
     public static double SquaredNorm(ReadOnlySpan<float> a)
     {
-        double s = 0;
-        foreach (float v in a) s += (double)v * v;
+        ref float r = ref MemoryMarshal.GetReference(a);
+        Vector256<double> lo = Vector256<double>.Zero, hi = Vector256<double>.Zero;
+        int i = 0;
+        for (; i + 8 <= a.Length; i += 8)
+        {
+            (Vector256<double> l, Vector256<double> h) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)i));
+            lo += l * l;
+            hi += h * h;
+        }
+        double s = Vector256.Sum(lo + hi);
+        for (; i < a.Length; i++) s += (double)a[i] * a[i];
         return s;
     }
 }

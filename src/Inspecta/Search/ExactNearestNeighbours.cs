@@ -100,16 +100,15 @@ public sealed unsafe class ExactNearestNeighbours
         if (queryCount == 0) return;
         if (!IsAllFinite(queries[..(queryCount * dim)])) throw new ArgumentException("queries contain NaN or infinity");
 
-        float[] q = queries[..(queryCount * dim)].ToArray();
-        var outD = new float[queryCount * k];
-        var outI = new int[queryCount * k];
-        Run(q, queryCount, k, outD, outI);
-        outD.CopyTo(distances);
-        outI.CopyTo(indices);
+        fixed (float* q = queries)
+        fixed (float* outD = distances)
+        fixed (int* outI = indices)
+            Run((nint)q, queryCount, k, (nint)outD, (nint)outI);
     }
 
 
-    private void Run(float[] q, int queryCount, int k, float[] outD, int[] outI)
+    /// <summary>Pointers travel as nint into the parallel bodies; the caller keeps them pinned.</summary>
+    private void Run(nint queries, int queryCount, int k, nint distances, nint indices)
     {
         int dim = Dimension, mr = MicroKernel.Mr, nr = MicroKernel.Nr;
         int panels = (queryCount + mr - 1) / mr;
@@ -121,11 +120,12 @@ public sealed unsafe class ExactNearestNeighbours
         double unitRound = Math.ScaleB(1.0, -24);
         Parallel.For(0, panels, ParallelOptions, p =>
         {
+            var q = new ReadOnlySpan<float>((float*)queries, queryCount * dim);
             MicroKernel.PackA(q, queryCount, dim, p * mr, 0, dim, packedQ.AsSpan(p * dim * mr, dim * mr));
             int end = Math.Min(queryCount, (p + 1) * mr);
             for (int i = p * mr; i < end; i++)
             {
-                double n = ExactDistance.SquaredNorm(q.AsSpan(i * dim, dim));
+                double n = ExactDistance.SquaredNorm(q.Slice(i * dim, dim));
                 qNorms[i] = (float)n;
                 double bound = 2.0 * (dim + 8) * unitRound * (n + _maxBankNorm) + 1e-30;
                 windows[i] = 2.0 * bound;
@@ -140,11 +140,7 @@ public sealed unsafe class ExactNearestNeighbours
         splits = Math.Min(splits, _slivers);
         int cap = Math.Max(64, 2 * k + 32);
         var lists = new CandidateList[splits][];
-        for (int s = 0; s < splits; s++)
-        {
-            lists[s] = new CandidateList[queryCount];
-            for (int i = 0; i < queryCount; i++) lists[s][i] = new CandidateList(k, windows[i], cap);
-        }
+        for (int s = 0; s < splits; s++) lists[s] = new CandidateList[queryCount];
 
         Parallel.For(0, blocks * splits, ParallelOptions, task =>
         {
@@ -152,6 +148,8 @@ public sealed unsafe class ExactNearestNeighbours
             int sliverBegin = (int)((long)_slivers * split / splits), sliverEnd = (int)((long)_slivers * (split + 1) / splits);
             int panelBegin = block * PanelsPerBlock, panelEnd = Math.Min(panels, panelBegin + PanelsPerBlock);
             float* tile = stackalloc float[mr * nr];
+            CandidateList[] mine = lists[split];
+            for (int i = panelBegin * mr, end = Math.Min(queryCount, panelEnd * mr); i < end; i++) mine[i] = new CandidateList(k, windows[i], cap);
             fixed (float* pq = packedQ)
             fixed (float* pb = _packed)
             fixed (float* bn = _bankNorms)
@@ -172,7 +170,8 @@ public sealed unsafe class ExactNearestNeighbours
 
         Parallel.For(0, queryCount, ParallelOptions, () => (new List<(double, int)>(), new float[cap]), (i, _, local) =>
         {
-            Rerank(q.AsSpan(i * dim, dim), i, k, lists, local.Item1, ref local.Item2, outD.AsSpan(i * k, k), outI.AsSpan(i * k, k));
+            Rerank(new ReadOnlySpan<float>((float*)queries + (long)i * dim, dim), i, k, lists, local.Item1, ref local.Item2,
+                new Span<float>((float*)distances + (long)i * k, k), new Span<int>((int*)indices + (long)i * k, k));
             return local;
         }, _ => { });
     }
@@ -239,10 +238,20 @@ public sealed unsafe class ExactNearestNeighbours
         }
     }
 
-    private static bool IsAllFinite(ReadOnlySpan<float> values)
+    internal static bool IsAllFinite(ReadOnlySpan<float> values)
     {
-        foreach (float v in values)
-            if (!float.IsFinite(v)) return false;
+        // v − v is 0 for finite v and NaN for NaN/±∞; NaN ≠ NaN, so an equality test catches both.
+        int i = 0;
+        Vector256<float> bad = Vector256<float>.Zero;
+        ref float r = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(values);
+        for (; i + 8 <= values.Length; i += 8)
+        {
+            Vector256<float> v = Vector256.LoadUnsafe(ref r, (nuint)i);
+            bad |= ~Vector256.Equals(v - v, Vector256<float>.Zero);
+        }
+        if (bad != Vector256<float>.Zero) return false;
+        for (; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return false;
         return true;
     }
 }

@@ -12,8 +12,14 @@ namespace Inspecta.Search;
 /// </summary>
 public static class GemmPeak
 {
-    /// <summary>GFLOP/s (2·n³ flops per product) of the best of <paramref name="repeats"/> runs.</summary>
-    public static double MeasureGflops(int size = 1536, int repeats = 3)
+    /// <summary>GFLOP/s (2·n³ flops per product) of the best of <paramref name="repeats"/> runs (wall clock).</summary>
+    public static double MeasureGflops(int size = 2048, int repeats = 3) => Measure(size, repeats).WallGflops;
+
+    /// <summary>
+    /// Best wall rate and best rate per CPU-second × cores (what an idle machine would show; robust when other
+    /// processes share the cores) of <paramref name="repeats"/> products after one warm-up.
+    /// </summary>
+    public static GemmRate Measure(int size = 2048, int repeats = 3)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 16);
         var rng = new Random(1);
@@ -22,32 +28,41 @@ public static class GemmPeak
         for (int i = 0; i < a.Length; i++) { a[i] = (float)rng.NextDouble() - 0.5f; b[i] = (float)rng.NextDouble() - 0.5f; }
         var c = new float[size * size];
         Sgemm.MultiplyTransposed(a, size, b, size, size, c); // warm-up (JIT tiers, page faults)
-        double best = double.MaxValue;
+        double bestWall = double.MaxValue, bestCpu = double.MaxValue;
+        using var process = Process.GetCurrentProcess();
         for (int r = 0; r < Math.Max(1, repeats); r++)
         {
+            process.Refresh();
+            TimeSpan cpu0 = process.TotalProcessorTime;
             long t0 = Stopwatch.GetTimestamp();
             Sgemm.MultiplyTransposed(a, size, b, size, size, c);
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            bestWall = Math.Min(bestWall, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            process.Refresh();
+            bestCpu = Math.Min(bestCpu, (process.TotalProcessorTime - cpu0).TotalSeconds);
         }
-        return 2.0 * size * size * (double)size / best / 1e9;
+        double flop = 2.0 * size * size * (double)size;
+        return new GemmRate(flop / bestWall / 1e9, flop / Math.Max(bestCpu, 1e-9) / 1e9 * Environment.ProcessorCount);
     }
 
     /// <summary>Register-only FMA throughput on all cores (GFLOP/s, one FMA = 2 flops per lane).</summary>
     public static double MeasureFmaCeilingGflops(int repeats = 3)
     {
-        const long iterations = 20_000_000;
         int threads = Environment.ProcessorCount;
-        int lanes = Vector512.IsHardwareAccelerated ? 16 : 8;
         FmaLoop(1000);
         double best = double.MaxValue;
         for (int r = 0; r < Math.Max(1, repeats); r++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => FmaLoop(iterations));
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => FmaLoop(FmaIterations));
             best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
         }
-        return 2.0 * 16 * lanes * iterations * threads / best / 1e9;
+        return FmaCeilingFlops(threads) / best / 1e9;
     }
+
+    private const long FmaIterations = 20_000_000;
+
+    /// <summary>Flops of one <see cref="MeasureFmaCeilingGflops"/> repeat on <paramref name="threads"/> threads.</summary>
+    internal static double FmaCeilingFlops(int threads) => 2.0 * 16 * (Vector512.IsHardwareAccelerated ? 16 : 8) * FmaIterations * threads;
 
     /// <summary>16 independent FMA chains: enough to cover latency × ports on current cores.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -91,3 +106,6 @@ public static class GemmPeak
         }
     }
 }
+
+/// <summary>A measured FP32 rate: wall clock, and per CPU-second × cores.</summary>
+public readonly record struct GemmRate(double WallGflops, double CpuEquivalentGflops);

@@ -46,7 +46,7 @@ public static unsafe class GreedyCoreset
         ArgumentOutOfRangeException.ThrowIfLessThan(startPoints, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(hotRows, 1);
         if (features.Length < (long)count * dim) throw new ArgumentException($"features hold {features.Length} floats, need {(long)count * dim}");
-        if (!IsAllFinite(features[..(count * dim)])) throw new ArgumentException("features contain NaN or infinity");
+        if (!ExactNearestNeighbours.IsAllFinite(features[..(count * dim)])) throw new ArgumentException("features contain NaN or infinity");
 
         var rng = new Random(seed);
         progress?.Report(new ProgressUpdate("coreset", 0, targetCount));
@@ -192,13 +192,6 @@ public static unsafe class GreedyCoreset
             });
         }
         return scores;
-    }
-
-    private static bool IsAllFinite(ReadOnlySpan<float> values)
-    {
-        foreach (float v in values)
-            if (!float.IsFinite(v)) return false;
-        return true;
     }
 
     /// <summary>The selection loop: epochs of hot-set selections followed by a blocked catch-up of all rows.</summary>

@@ -24,7 +24,7 @@ internal static unsafe class MicroKernel
         Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported ? Isa.Avx2 : Isa.Portable;
 
     /// <summary>Rows of A per tile (broadcast operands).</summary>
-    public static readonly int Mr = Selected switch { Isa.Avx512 => 12, Isa.Avx2 => 6, _ => 4 };
+    public static readonly int Mr = Selected switch { Isa.Avx512 => 14, Isa.Avx2 => 6, _ => 4 };
 
     /// <summary>Rows of B per tile (vector operands).</summary>
     public static readonly int Nr = Selected switch { Isa.Avx512 => 32, Isa.Avx2 => 16, _ => 16 };
@@ -53,11 +53,8 @@ internal static unsafe class MicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run512(float* a, float* b, int k, float* tile, bool accumulate)
     {
-        // 12 x 32: 24 accumulators + 2 B vectors + 1 broadcast = 27 of 32 zmm registers.
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
-            c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default,
-            c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        // 14 x 32: 28 accumulators + 2 B vectors + 1 broadcast = 31 of 32 zmm registers.
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default, c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default, cc0 = default, cc1 = default, cd0 = default, cd1 = default;
         for (int p = 0; p < k; p++)
         {
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
@@ -74,7 +71,9 @@ internal static unsafe class MicroKernel
             x = Vector512.Create(a[9]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); c91 = Vector512.FusedMultiplyAdd(x, b1, c91);
             x = Vector512.Create(a[10]); ca0 = Vector512.FusedMultiplyAdd(x, b0, ca0); ca1 = Vector512.FusedMultiplyAdd(x, b1, ca1);
             x = Vector512.Create(a[11]); cb0 = Vector512.FusedMultiplyAdd(x, b0, cb0); cb1 = Vector512.FusedMultiplyAdd(x, b1, cb1);
-            a += 12;
+            x = Vector512.Create(a[12]); cc0 = Vector512.FusedMultiplyAdd(x, b0, cc0); cc1 = Vector512.FusedMultiplyAdd(x, b1, cc1);
+            x = Vector512.Create(a[13]); cd0 = Vector512.FusedMultiplyAdd(x, b0, cd0); cd1 = Vector512.FusedMultiplyAdd(x, b1, cd1);
+            a += 14;
             b += 32;
         }
         if (accumulate)
@@ -91,6 +90,8 @@ internal static unsafe class MicroKernel
             c90 += Vector512.Load(tile + 9 * 32); c91 += Vector512.Load(tile + 9 * 32 + 16);
             ca0 += Vector512.Load(tile + 10 * 32); ca1 += Vector512.Load(tile + 10 * 32 + 16);
             cb0 += Vector512.Load(tile + 11 * 32); cb1 += Vector512.Load(tile + 11 * 32 + 16);
+            cc0 += Vector512.Load(tile + 12 * 32); cc1 += Vector512.Load(tile + 12 * 32 + 16);
+            cd0 += Vector512.Load(tile + 13 * 32); cd1 += Vector512.Load(tile + 13 * 32 + 16);
         }
         c00.Store(tile + 0 * 32); c01.Store(tile + 0 * 32 + 16);
         c10.Store(tile + 1 * 32); c11.Store(tile + 1 * 32 + 16);
@@ -104,6 +105,8 @@ internal static unsafe class MicroKernel
         c90.Store(tile + 9 * 32); c91.Store(tile + 9 * 32 + 16);
         ca0.Store(tile + 10 * 32); ca1.Store(tile + 10 * 32 + 16);
         cb0.Store(tile + 11 * 32); cb1.Store(tile + 11 * 32 + 16);
+        cc0.Store(tile + 12 * 32); cc1.Store(tile + 12 * 32 + 16);
+        cd0.Store(tile + 13 * 32); cd1.Store(tile + 13 * 32 + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

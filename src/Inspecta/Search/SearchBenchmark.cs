@@ -5,15 +5,22 @@ namespace Inspecta.Search;
 /// <summary>One measured nearest-neighbour shape.</summary>
 /// <param name="Name">What the shape stands for, e.g. "PatchCore 10% (784 × 16400 × 1024)".</param>
 /// <param name="Milliseconds">Best wall time of one full <see cref="ExactNearestNeighbours.Search"/> call.</param>
-/// <param name="Gflops">2·queries·bank·dim / time: the rate of the distance GEMM.</param>
-public sealed record KnnMeasurement(string Name, int Queries, int Bank, int Dim, int K, double Milliseconds, double Gflops, double PercentOfPeak);
+/// <param name="Gflops">2·queries·bank·dim / wall time: the rate of the distance GEMM.</param>
+/// <param name="CpuGflops">The same work per CPU-second of the process × cores: what the wall rate would be on an
+/// otherwise idle machine (robust when other processes share the cores).</param>
+public sealed record KnnMeasurement(string Name, int Queries, int Bank, int Dim, int K, double Milliseconds, double Gflops,
+    double PercentOfPeak, double CpuGflops);
 
-/// <summary>One measured coreset selection.</summary>
-public sealed record CoresetMeasurement(int Count, int Dim, int Target, double Seconds);
+/// <summary>One measured coreset selection (wall and process CPU seconds).</summary>
+public sealed record CoresetMeasurement(int Count, int Dim, int Target, double Seconds, double CpuSeconds);
 
 /// <summary>Figures of <see cref="SearchBenchmark.Run"/>.</summary>
-public sealed record SearchBenchmarkResult(string Kernel, double GemmPeakGflops, IReadOnlyList<KnnMeasurement> Knn,
-    IReadOnlyList<CoresetMeasurement> Coreset, string LoadAverage);
+/// <param name="GemmPeakGflops">Best wall rate of <see cref="Sgemm"/> on square matrices (all cores).</param>
+/// <param name="GemmPeakCpuGflops">The same per CPU-second × cores.</param>
+/// <param name="FmaCeilingGflops">Register-only FMA throughput per CPU-second × cores: the hardware bound.</param>
+public sealed record SearchBenchmarkResult(string Kernel, int Cores, double GemmPeakGflops, double GemmPeakCpuGflops,
+    double FmaCeilingGflops, IReadOnlyList<KnnMeasurement> Knn, IReadOnlyList<CoresetMeasurement> Coreset,
+    string LoadAverageBefore, string LoadAverageAfter);
 
 /// <summary>
 /// Library entry point for the search figures (used by <c>inspecta bench</c> and docs/benchmarks.md):
@@ -33,26 +40,49 @@ public static class SearchBenchmark
     /// <summary>Coreset sizes (rows × 1024 dims, 10% selected).</summary>
     public static IReadOnlyList<int> DefaultCoresetSizes { get; } = [16_384, 41_000, 82_000, 164_000];
 
-    public static SearchBenchmarkResult Run(bool quick = false, int repeats = 3, Action<string>? log = null)
+    public static SearchBenchmarkResult Run(bool quick = false, int repeats = 5, Action<string>? log = null)
     {
-        double peak = GemmPeak.MeasureGflops(size: quick ? 768 : 1536, repeats: repeats);
-        log?.Invoke($"GEMM peak {peak:F1} GFLOP/s ({MicroKernel.Description})");
+        string loadBefore = LoadAverage();
+        double ceilingWall = 0, ceiling = 0;
+        for (int r = 0; r < Math.Max(1, repeats); r++)
+        {
+            (double _, double cpu) = CpuTimed(() => ceilingWall = Math.Max(ceilingWall, GemmPeak.MeasureFmaCeilingGflops(repeats: 1)));
+            ceiling = Math.Max(ceiling, GemmPeak.FmaCeilingFlops(Environment.ProcessorCount) / cpu / 1e9 * Environment.ProcessorCount);
+        }
+        log?.Invoke($"FMA ceiling {ceilingWall:F1} GFLOP/s wall, {ceiling:F1} CPU-equivalent on {Environment.ProcessorCount} cores");
+        int size = quick ? 768 : 2048;
+        GemmRate gemm = GemmPeak.Measure(size, repeats);
+        double peak = gemm.WallGflops, peakCpu = gemm.CpuEquivalentGflops;
+        log?.Invoke($"GEMM peak {peak:F1} GFLOP/s wall, {peakCpu:F1} CPU-equivalent ({MicroKernel.Description}, {size}^3)");
         var knn = new List<KnnMeasurement>();
         foreach (var s in DefaultShapes)
         {
             int bank = quick ? Math.Max(s.K, s.Bank / 8) : s.Bank;
             KnnMeasurement m = MeasureKnn(s.Name, s.Queries, bank, s.Dim, s.K, repeats, peak);
-            log?.Invoke($"{m.Name}: {m.Queries}x{m.Bank}x{m.Dim} k={m.K}: {m.Milliseconds:F1} ms, {m.Gflops:F1} GFLOP/s = {m.PercentOfPeak:F0}% of peak");
+            log?.Invoke($"{m.Name}: {m.Queries}x{m.Bank}x{m.Dim} k={m.K}: {m.Milliseconds:F1} ms, {m.Gflops:F1} GFLOP/s = {m.PercentOfPeak:F0}% of peak; " +
+                $"CPU-equivalent {m.CpuGflops:F1} GFLOP/s = {100 * m.CpuGflops / peakCpu:F0}% of GEMM, {100 * m.CpuGflops / ceiling:F0}% of FMA ceiling");
             knn.Add(m);
         }
         var coreset = new List<CoresetMeasurement>();
         foreach (int n in quick ? [8_000] : DefaultCoresetSizes)
         {
             CoresetMeasurement c = MeasureCoreset(n, 1024, n / 10);
-            log?.Invoke($"coreset {c.Count}x{c.Dim} -> {c.Target}: {c.Seconds:F2} s");
+            log?.Invoke($"coreset {c.Count}x{c.Dim} -> {c.Target}: {c.Seconds:F2} s wall, {c.CpuSeconds:F2} CPU-s");
             coreset.Add(c);
         }
-        return new SearchBenchmarkResult(MicroKernel.Description, peak, knn, coreset, LoadAverage());
+        return new SearchBenchmarkResult(MicroKernel.Description, Environment.ProcessorCount, peak, peakCpu, ceiling, knn, coreset,
+            loadBefore, LoadAverage());
+    }
+
+    private static (double Wall, double Cpu) CpuTimed(Action action)
+    {
+        using var process = Process.GetCurrentProcess();
+        TimeSpan cpu0 = process.TotalProcessorTime;
+        long t0 = Stopwatch.GetTimestamp();
+        action();
+        double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        process.Refresh();
+        return (wall, (process.TotalProcessorTime - cpu0).TotalSeconds);
     }
 
     public static KnnMeasurement MeasureKnn(string name, int queries, int bank, int dim, int k, int repeats, double peakGflops)
@@ -64,23 +94,24 @@ public static class SearchBenchmark
         var d = new float[queries * k];
         var idx = new int[queries * k];
         index.Search(q, queries, k, d, idx); // warm-up
-        double best = double.MaxValue;
+        double best = double.MaxValue, bestCpu = double.MaxValue;
         for (int r = 0; r < Math.Max(1, repeats); r++)
         {
-            long t0 = Stopwatch.GetTimestamp();
-            index.Search(q, queries, k, d, idx);
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            (double wall, double cpu) = CpuTimed(() => index.Search(q, queries, k, d, idx));
+            best = Math.Min(best, wall);
+            bestCpu = Math.Min(bestCpu, cpu);
         }
-        double gflops = 2.0 * queries * (double)bank * dim / best / 1e9;
-        return new KnnMeasurement(name, queries, bank, dim, k, best * 1e3, gflops, 100 * gflops / peakGflops);
+        double flop = 2.0 * queries * (double)bank * dim;
+        double gflops = flop / best / 1e9;
+        return new KnnMeasurement(name, queries, bank, dim, k, best * 1e3, gflops, 100 * gflops / peakGflops,
+            flop / bestCpu / 1e9 * Environment.ProcessorCount);
     }
 
     public static CoresetMeasurement MeasureCoreset(int count, int dim, int target)
     {
         float[] f = SyntheticFeatures(new Random(7), count, dim);
-        long t0 = Stopwatch.GetTimestamp();
-        GreedyCoreset.Select(f, count, dim, target, seed: 0);
-        return new CoresetMeasurement(count, dim, target, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        (double wall, double cpu) = CpuTimed(() => GreedyCoreset.Select(f, count, dim, target, seed: 0));
+        return new CoresetMeasurement(count, dim, target, wall, cpu);
     }
 
     /// <summary>

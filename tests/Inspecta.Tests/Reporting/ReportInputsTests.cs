@@ -14,7 +14,7 @@ public class ReportInputsTests
         var synthetic = SyntheticReport.Build();
         var evaluated = synthetic.Items.Select(i =>
         {
-            var map = HeatmapRenderer.ResizeBilinear(i.LoadMap()!, SyntheticReport.Size, SyntheticReport.Size);
+            var map = Resize.Bilinear(i.LoadMap()!, SyntheticReport.Size, SyntheticReport.Size);
             return EvaluatedImage.FromMap(i.Label, i.Id, map, i.LoadGroundTruth() ?? new Mask(SyntheticReport.Size, SyntheticReport.Size));
         }).ToArray();
         var result = MetricsEvaluator.Evaluate(evaluated, new EvaluationOptions { ExportCurves = true, ProThresholds = 50, Category = "synthetic" });

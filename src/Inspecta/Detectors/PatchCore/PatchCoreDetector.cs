@@ -167,8 +167,8 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IDisposable
     {
         var coarse = new AnomalyMap(h, w, grid);
         var input = Resize.Bilinear(coarse, pre.InputSize, pre.InputSize);
-        var smooth = GaussianBlur.Apply(input, Sigma);
-        return pre.ToOriginal(smooth, originalHeight, originalWidth);
+        GaussianBlur.Apply(input, Sigma);
+        return pre.ToOriginal(input, originalHeight, originalWidth);
     }
 
     public void Save(ModelWriter writer)

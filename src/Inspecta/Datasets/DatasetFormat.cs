@@ -1,0 +1,32 @@
+namespace Inspecta.Datasets;
+
+/// <summary>On-disk dataset layouts. Each has one reader (<see cref="IDatasetLayout"/>) registered in <see cref="DatasetReader"/>.</summary>
+public enum DatasetFormat { MvtecAd, MvtecLoco, Mvtec3d, Visa, Btad, Folder }
+
+/// <summary>The snake_case names used on the command line and in JSON ("mvtec_ad", "mvtec_loco", …).</summary>
+public static class DatasetFormatNames
+{
+    public static string ToName(this DatasetFormat format)
+    {
+        // PascalCase → snake_case, splitting before an upper-case letter or a digit run: MvtecAd → mvtec_ad, Mvtec3d → mvtec_3d.
+        var s = format.ToString();
+        var sb = new System.Text.StringBuilder(s.Length + 4);
+        for (int i = 0; i < s.Length; i++)
+        {
+            char c = s[i];
+            bool boundary = i > 0 && (char.IsUpper(c) || (char.IsDigit(c) && !char.IsDigit(s[i - 1])));
+            if (boundary) sb.Append('_');
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Parses "mvtec_ad", "mvtec-ad" or "MvtecAd" (case-insensitive); a clear user error otherwise.</summary>
+    public static DatasetFormat Parse(string text)
+    {
+        string key = text.Replace("_", "").Replace("-", "").Trim();
+        foreach (var f in Enum.GetValues<DatasetFormat>())
+            if (string.Equals(f.ToString(), key, StringComparison.OrdinalIgnoreCase)) return f;
+        throw new InspectaUserException($"Unknown dataset format '{text}'. Known formats: {string.Join(", ", Enum.GetValues<DatasetFormat>().Select(f => f.ToName()))}.");
+    }
+}

@@ -1,0 +1,88 @@
+using Inspecta.Datasets;
+using Inspecta.Detectors;
+using Inspecta.Imaging;
+
+namespace Inspecta.Evaluation;
+
+/// <summary>
+/// Obtains <see cref="EvaluatedImage"/>s from anomaly maps stored as float32 TIFF in the official layout
+/// <c>&lt;maps&gt;/&lt;category&gt;/test/&lt;label&gt;/&lt;id&gt;.tiff</c>. Maps whose size differs from the ground
+/// truth are resized to it (bilinear, half-pixel centres) and a note says so. Every problem names the file:
+/// missing maps (all of them listed), unreadable TIFFs, multi-channel maps, NaN or infinite scores.
+/// </summary>
+public static class MapFolderSource
+{
+    public static string MapPath(string mapsRoot, string category, Sample sample) =>
+        Path.Combine(mapsRoot, category, "test", sample.Label, sample.Id + ".tiff");
+
+    /// <param name="loadGroundTruth">The union ground truth of a test sample (all zero for good ones) at image resolution.</param>
+    /// <param name="loadChannels">MVTec LOCO AD: the per-defect channel masks of a sample (null for other layouts).</param>
+    /// <param name="locoDefects">MVTec LOCO AD saturation rules; null for the MVTec AD protocol.</param>
+    public static EvaluationInput Load(
+        string mapsRoot, string category, IReadOnlyList<Sample> testSamples,
+        Func<Sample, Mask> loadGroundTruth, Func<Sample, IReadOnlyList<Mask>>? loadChannels,
+        IReadOnlyList<DefectSaturation>? locoDefects, IProgress<ProgressUpdate>? progress = null)
+    {
+        if (!Directory.Exists(mapsRoot)) throw InspectaUserException.ForFile(mapsRoot, "anomaly map folder not found.");
+        if (testSamples.Count == 0) throw new InspectaUserException($"Category '{category}' has no test images.");
+
+        var paths = testSamples.Select(s => Locate(mapsRoot, category, s)).ToArray();
+        var missing = testSamples.Select((s, i) => (s, i)).Where(t => paths[t.i] is null).Select(t => MapPath(mapsRoot, category, t.s)).ToList();
+        if (missing.Count > 0)
+            throw new InspectaUserException(
+                $"{missing.Count} of {testSamples.Count} test images have no anomaly map (expected <maps>/<category>/test/<label>/<id>.tiff):"
+                + string.Concat(missing.Select(m => Environment.NewLine + "  " + m)));
+
+        var images = new EvaluatedImage[testSamples.Count];
+        var resizedFrom = new (int Height, int Width)?[testSamples.Count];
+        int done = 0;
+        ParallelUserErrors.Run(() => Parallel.For(0, testSamples.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var sample = testSamples[i];
+            string path = paths[i]!;
+            var map = ReadMap(path);
+            var gt = loadGroundTruth(sample);
+            if (map.Height != gt.Height || map.Width != gt.Width)
+            {
+                resizedFrom[i] = (map.Height, map.Width);
+                map = BilinearMapResize.Resize(map, gt.Height, gt.Width);
+            }
+            var channels = loadChannels?.Invoke(sample);
+            images[i] = new EvaluatedImage(sample.Label, sample.Id, map.Max(), map, gt) { Channels = channels is { Count: > 0 } ? channels : null };
+            progress?.Report(new ProgressUpdate("maps", Interlocked.Increment(ref done), testSamples.Count));
+        }));
+
+        var notes = new List<string>();
+        var resized = resizedFrom.Select((r, i) => (r, i)).Where(t => t.r is not null).ToList();
+        if (resized.Count > 0)
+        {
+            var (h, w) = resized[0].r!.Value;
+            var gt = images[resized[0].i].GroundTruth;
+            notes.Add(resized.All(t => t.r == (h, w))
+                ? $"{resized.Count} of {images.Length} anomaly maps were {w}×{h}; resized bilinearly to the ground-truth size {gt.Width}×{gt.Height}."
+                : $"{resized.Count} of {images.Length} anomaly maps differed in size from their ground truth; resized bilinearly to it (first: {paths[resized[0].i]}).");
+        }
+        return new EvaluationInput(category, images, locoDefects) { Notes = notes };
+    }
+
+    private static string? Locate(string mapsRoot, string category, Sample sample)
+    {
+        string tiff = MapPath(mapsRoot, category, sample);
+        if (File.Exists(tiff)) return tiff;
+        string tif = Path.ChangeExtension(tiff, ".tif");
+        return File.Exists(tif) ? tif : null;
+    }
+
+    /// <summary>Reads one single-channel map and rejects non-finite scores, naming the file and the pixel.</summary>
+    public static AnomalyMap ReadMap(string path)
+    {
+        ImageF image = ImageIO.Read(path);
+        if (image.Channels != 1)
+            throw InspectaUserException.ForFile(path, $"an anomaly map must have one channel, this image has {image.Channels}.");
+        var map = AnomalyMap.FromImage(image);
+        int bad = map.Data.AsSpan().IndexOfAnyExceptInRange(float.MinValue, float.MaxValue); // NaN and ±Inf are outside
+        if (bad >= 0)
+            throw InspectaUserException.ForFile(path, $"anomaly map has a non-finite score ({map.Data[bad]}) at x={bad % map.Width}, y={bad / map.Width}.");
+        return map;
+    }
+}

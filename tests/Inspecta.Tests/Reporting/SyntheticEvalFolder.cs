@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using BitMiracle.LibTiff.Classic;
+using Inspecta.Imaging;
+using Inspecta.Reporting;
+
+namespace Inspecta.Tests.Reporting;
+
+/// <summary>Writes the synthetic report's images, masks and maps to disk with an eval.json that points to them,
+/// as <c>inspecta eval --json</c> does.</summary>
+internal static class SyntheticEvalFolder
+{
+    public static string Write(string dir, ReportThreshold? threshold = null)
+    {
+        var input = SyntheticReport.Build();
+        var entries = new List<ReportManifestImage>();
+        foreach (var item in input.Items)
+        {
+            string stem = Path.Combine(dir, item.Label, item.Id);
+            Directory.CreateDirectory(Path.GetDirectoryName(stem)!);
+            File.WriteAllBytes(stem + ".png", ReportImageEncoder.Png(item.LoadImage()));
+            var map = item.LoadMap()!;
+            WriteFloatTiff(stem + ".tiff", map);
+            var gt = item.LoadGroundTruth();
+            var masks = new List<string>();
+            if (gt is not null)
+            {
+                var img = new ImageF(1, gt.Height, gt.Width);
+                for (int i = 0; i < gt.Data.Length; i++) img.Data[i] = gt.Data[i] != 0 ? 1f : 0f;
+                File.WriteAllBytes(stem + "_mask.png", ReportImageEncoder.Png(img));
+                masks.Add(stem + "_mask.png");
+            }
+            entries.Add(new ReportManifestImage(item.Label, item.Id, item.Score, stem + ".png", masks, stem + ".tiff"));
+        }
+        var manifest = new ReportManifest(entries)
+        {
+            Title = "Synthetic eval",
+            Threshold = threshold,
+            Limits = [0.05, 0.3],
+            Context = [new("dataset", dir), new("category", "synthetic")],
+        };
+        var json = new JsonObject { ["category"] = "synthetic", [ReportManifest.JsonKey] = manifest.ToJson() };
+        string path = Path.Combine(dir, "eval.json");
+        File.WriteAllText(path, json.ToJsonString());
+        return path;
+    }
+
+    public static void WriteFloatTiff(string path, AnomalyMap map)
+    {
+        using var tif = Tiff.Open(path, "w") ?? throw new IOException($"cannot create {path}");
+        tif.SetField(TiffTag.IMAGEWIDTH, map.Width);
+        tif.SetField(TiffTag.IMAGELENGTH, map.Height);
+        tif.SetField(TiffTag.SAMPLESPERPIXEL, 1);
+        tif.SetField(TiffTag.BITSPERSAMPLE, 32);
+        tif.SetField(TiffTag.SAMPLEFORMAT, SampleFormat.IEEEFP);
+        tif.SetField(TiffTag.PHOTOMETRIC, Photometric.MINISBLACK);
+        tif.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
+        tif.SetField(TiffTag.ROWSPERSTRIP, map.Height);
+        var row = new byte[map.Width * 4];
+        for (int y = 0; y < map.Height; y++)
+        {
+            Buffer.BlockCopy(map.Data, y * map.Width * 4, row, 0, row.Length);
+            tif.WriteScanline(row, y);
+        }
+    }
+}
