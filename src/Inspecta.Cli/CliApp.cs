@@ -20,6 +20,8 @@ public static class CliApp
             DatasetCommand.Create(console),
             ReportCommand.Create(console),
             ModelsCommand.Create(console),
+            SynthCommand.Create(console),
+            DemoCommand.Create(console),
         })
             root.Subcommands.Add(command);
         return root;
