@@ -58,9 +58,9 @@ public sealed class DemoRunner(DemoOptions options)
         };
         if (plan.Baseline2D is not null)
             rows.Add(Evaluate($"{Options.Category2D} (2D)", dir2D, plan.Baseline2D, train2D, validation2D, test2D, report: false, progress, ct));
-        rows.Add(Evaluate($"{Options.Category3D} (3D scans, RGB)", dir3D, plan.Rgb3D, train3D, validation3D, test3D, report: true, progress, ct));
+        rows.Add(Evaluate($"{Options.Category3D} (3D, RGB)", dir3D, plan.Rgb3D, train3D, validation3D, test3D, report: true, progress, ct));
         foreach (var m in plan.Geometry3D)
-            rows.Add(Evaluate($"{Options.Category3D} (3D scans, xyz)", dir3D, m, train3D, validation3D, test3D, report: true, progress, ct));
+            rows.Add(Evaluate($"{Options.Category3D} (3D, xyz)", dir3D, m, train3D, validation3D, test3D, report: true, progress, ct));
         return rows;
     }
 
