@@ -82,7 +82,7 @@ internal static class SynthCommand
         var meshes = new Option<string?>("--meshes") { Description = "anomaly-shapenet: folder of your own meshes (OFF, PLY, OBJ, STL); each file becomes a class." };
         var count = new Option<int?>("--count", "-n") { Description = "mvtec3d: good training scans per class (default 40); anomaly-shapenet: templates per class (default 4)." };
         var testCount = new Option<int?>("--test-count") { Description = "Test samples per defect type (default: anomaly-shapenet 4, mvtec3d count/5)." };
-        var points = new Option<int[]>("--points") { Description = "anomaly-shapenet: points per cloud as MIN MAX (default 8000 16000; allowed 8000..30000 by convention).", AllowMultipleArgumentsPerToken = true };
+        var points = new Option<int[]>("--points") { Description = "anomaly-shapenet: points per cloud as MIN MAX (default 8000 16000; Anomaly-ShapeNet clouds have 8000–30000).", AllowMultipleArgumentsPerToken = true };
         var size = new Option<int>("--size") { Description = "mvtec3d: image side in pixels.", DefaultValueFactory = _ => 256 };
         var seed = SeedOption();
         var json = JsonOption();
