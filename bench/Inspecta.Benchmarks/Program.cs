@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using Inspecta.Benchmarks;
 
 // `search-figures [--quick]` prints the search figures quickly without BenchmarkDotNet's statistics;
+// `geometry-figures [--quick]` likewise for the 3D geometry figures;
 // everything else goes to BenchmarkDotNet (e.g. `--filter *Search*`).
 if (args.Length > 0 && args[0] == "search-figures")
 {
@@ -24,6 +25,11 @@ if (args.Length > 0 && args[0] == "eval-figures")
 if (args.Length > 2 && args[0] == "deep-figures")
 {
     DeepFeatureFigures.Print(args[1], args[2], args.Length > 3 ? args[3] : "patchcore,patchcore1,padim,spade");
+    return;
+}
+if (args.Length > 0 && args[0] == "geometry-figures")
+{
+    GeometryFigures.Print(quick: args.Contains("--quick"));
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -20,6 +20,7 @@ public static class CliApp
             DatasetCommand.Create(console),
             ReportCommand.Create(console),
             ModelsCommand.Create(console),
+            PcCommand.Create(console),
             SynthCommand.Create(console),
             DemoCommand.Create(console),
         })

@@ -170,6 +170,14 @@ public class PointCloudIOTests
         };
         PointCloudIO.Write(tmp["rt.txt"], cloud);
         AssertSameCloud(cloud, PointCloudIO.Read(tmp["rt.txt"]));
+
+        cloud.SetField("score", Enumerable.Range(0, 100).Select(i => i * 0.25f).ToArray());
+        XyzFormat.WriteColumns(tmp["score.txt"], cloud, ["x", "y", "z", "score"]);
+        var lines = File.ReadAllLines(tmp["score.txt"]);
+        Assert.Equal(100, lines.Length);
+        Assert.Equal("0.75", lines[3].Split(' ')[3]);
+        Assert.Equal(cloud.Positions[9], float.Parse(lines[3].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Throws<ArgumentException>(() => XyzFormat.WriteColumns(tmp["bad.txt"], cloud, ["x", "nope"]));
     }
 
     [Fact]

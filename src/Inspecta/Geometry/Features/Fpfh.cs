@@ -49,10 +49,16 @@ public static class Fpfh
         var spfh = new double[(long)n * Dimensions];
         const int block = 512;
         int blocks = (n + block - 1) / block;
+        // Spatially coherent processing order: neighbours' SPFH rows are then mostly in cache.
+        int[] order = SpatialOrder.Morton(positions);
         Parallel.For(0, blocks, b =>
         {
             int end = Math.Min(n, (b + 1) * block);
-            for (int i = b * block; i < end; i++) Spfh(positions, normals, i, graph.Neighbours(i), spfh.AsSpan(i * Dimensions, Dimensions));
+            for (int t = b * block; t < end; t++)
+            {
+                int i = order[t];
+                Spfh(positions, normals, i, graph.Neighbours(i), spfh.AsSpan(i * Dimensions, Dimensions));
+            }
         });
 
         var result = new float[(long)n * Dimensions];
@@ -60,8 +66,9 @@ public static class Fpfh
         {
             Span<double> acc = stackalloc double[Dimensions];
             int end = Math.Min(n, (b + 1) * block);
-            for (int i = b * block; i < end; i++)
+            for (int t = b * block; t < end; t++)
             {
+                int i = order[t];
                 var output = result.AsSpan(i * Dimensions, Dimensions);
                 if (!IsFinite(positions, i)) { output.Fill(float.NaN); continue; }
                 var nb = graph.Neighbours(i);
@@ -83,8 +90,8 @@ public static class Fpfh
                     var group = acc.Slice(g * BinsPerAngle, BinsPerAngle);
                     double sum = TensorPrimitives.Sum<double>(group);
                     double scale = sum != 0 ? 100.0 / sum : 0;
-                    for (int t = 0; t < BinsPerAngle; t++)
-                        output[g * BinsPerAngle + t] = (float)(group[t] * scale + own[g * BinsPerAngle + t]);
+                    for (int bin = 0; bin < BinsPerAngle; bin++)
+                        output[g * BinsPerAngle + bin] = (float)(group[bin] * scale + own[g * BinsPerAngle + bin]);
                 }
             }
         });
@@ -128,7 +135,10 @@ public static class Fpfh
         double angle1 = (n1x * dx + n1y * dy + n1z * dz) / dist;
         double angle2 = (n2x * dx + n2y * dy + n2z * dz) / dist;
         double theta;
-        if (Math.Acos(Math.Abs(angle1)) > Math.Acos(Math.Abs(angle2)))
+        // Open3D's test is acos(|a1|) > acos(|a2|). acos is decreasing, so this means |a1| < |a2|; acos is only
+        // evaluated when the two are so close that its rounding could make them compare equal.
+        double gap = Math.Abs(angle2) - Math.Abs(angle1);
+        if (gap > 1e-9 || (gap > 0 && Math.Acos(Math.Abs(angle1)) > Math.Acos(Math.Abs(angle2))))
         {
             // The second point is the source: swap roles and reverse the connecting line.
             (n1x, n1y, n1z, n2x, n2y, n2z) = (n2x, n2y, n2z, n1x, n1y, n1z);

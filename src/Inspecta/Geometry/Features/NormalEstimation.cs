@@ -45,11 +45,13 @@ public static class NormalEstimation
         int n = positions.Length / 3;
         if (graph.QueryCount != n) throw new ArgumentException($"The neighbour graph has {graph.QueryCount} rows for {n} points.");
         var normals = new float[3 * n];
+        int[] order = SpatialOrder.Morton(positions); // cache-friendly processing order
         Parallel.For(0, (n + 1023) / 1024, b =>
         {
             int end = Math.Min(n, (b + 1) * 1024);
-            for (int i = b * 1024; i < end; i++)
+            for (int t = b * 1024; t < end; t++)
             {
+                int i = order[t];
                 double px = positions[3 * i], py = positions[3 * i + 1], pz = positions[3 * i + 2];
                 if (!double.IsFinite(px) || !double.IsFinite(py) || !double.IsFinite(pz))
                 {

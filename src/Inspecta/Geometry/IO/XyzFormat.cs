@@ -84,4 +84,38 @@ public static class XyzFormat
             }
         });
     }
+
+    /// <summary>
+    /// Writes chosen columns, e.g. ["x", "y", "z", "score"]: x y z, nx ny nz, red green blue (0–255), label, or the name
+    /// of any single-component extra field. For per-point predictions next to Real3D-AD style ground truth.
+    /// </summary>
+    public static void WriteColumns(string path, PointCloud cloud, IReadOnlyList<string> columns)
+    {
+        var getters = new List<Func<int, string>>();
+        var inv = CultureInfo.InvariantCulture;
+        foreach (string c in columns)
+        {
+            Func<int, string> g = c switch
+            {
+                "x" or "y" or "z" => i => BinaryValues.Format(cloud.Positions[3 * i + (c[0] - 'x')], PointFieldType.Float32),
+                "nx" or "ny" or "nz" when cloud.Normals is { } nrm => i => BinaryValues.Format(nrm[3 * i + (c[1] - 'x')], PointFieldType.Float32),
+                "red" or "green" or "blue" when cloud.Colors is { } col => i => ((int)MathF.Round(col[3 * i + (c == "red" ? 0 : c == "green" ? 1 : 2)] * 255f)).ToString(inv),
+                "label" when cloud.Labels is { } lab => i => lab[i].ToString(inv),
+                _ when cloud.FindField(c) is { Components: 1 } f => i => BinaryValues.Format(f.Values[i], f.Type),
+                _ => throw new ArgumentException($"The cloud has no column '{c}'.", nameof(columns)),
+            };
+            getters.Add(g);
+        }
+        PointCloudIO.WriteAtomically(path, stream =>
+        {
+            using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+            var line = new StringBuilder();
+            for (int i = 0; i < cloud.Count; i++)
+            {
+                line.Clear();
+                for (int k = 0; k < getters.Count; k++) line.Append(k == 0 ? "" : " ").Append(getters[k](i));
+                w.WriteLine(line);
+            }
+        });
+    }
 }

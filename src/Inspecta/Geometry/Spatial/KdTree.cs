@@ -160,12 +160,14 @@ public sealed class KdTree
     {
         int n = queries.Length / 3;
         if (indices.Length < (long)n * k || sqDistances.Length < (long)n * k) throw new ArgumentException($"Result arrays must hold {n}×{k} entries.");
+        int[] order = SpatialOrder.Morton(queries); // neighbouring queries share tree paths and cache lines
         int blocks = (n + BlockSize - 1) / BlockSize;
         Parallel.For(0, blocks, b =>
         {
             int end = Math.Min(n, (b + 1) * BlockSize);
-            for (int q = b * BlockSize; q < end; q++)
+            for (int t = b * BlockSize; t < end; t++)
             {
+                int q = order[t];
                 var ix = indices.AsSpan(q * k, k);
                 var dd = sqDistances.AsSpan(q * k, k);
                 int found = Knn(queries[3 * q], queries[3 * q + 1], queries[3 * q + 2], k, ix, dd, maxDistance);
@@ -180,17 +182,21 @@ public sealed class KdTree
     {
         int n = queries.Length / 3;
         float[] q = queries.ToArray();
+        int[] order = SpatialOrder.Morton(q); // neighbouring queries share tree paths and cache lines
         int blocks = (n + BlockSize - 1) / BlockSize;
         var blockIdx = new int[blocks][];
         var blockD2 = new float[blocks][];
+        var localStart = new int[n];
         var counts = new int[n];
         Parallel.For(0, blocks, () => new NeighbourList(), (b, _, list) =>
         {
             int start = b * BlockSize, end = Math.Min(n, start + BlockSize);
             var ix = new List<int>((end - start) * 16);
             var dd = new List<float>((end - start) * 16);
-            for (int i = start; i < end; i++)
+            for (int t = start; t < end; t++)
             {
+                int i = order[t];
+                localStart[t] = ix.Count;
                 counts[i] = Radius(q[3 * i], q[3 * i + 1], q[3 * i + 2], radius, list, maxNeighbours);
                 foreach (int v in list.Indices) ix.Add(v);
                 foreach (float v in list.SqDistances) dd.Add(v);
@@ -203,12 +209,16 @@ public sealed class KdTree
         for (int i = 0; i < n; i++) offsets[i + 1] = checked(offsets[i] + counts[i]);
         var indices = new int[offsets[n]];
         var d2 = new float[offsets[n]];
-        for (int b = 0; b < blocks; b++)
+        Parallel.For(0, blocks, b =>
         {
-            int at = offsets[b * BlockSize];
-            blockIdx[b].CopyTo(indices, at);
-            blockD2[b].CopyTo(d2, at);
-        }
+            int start = b * BlockSize, end = Math.Min(n, start + BlockSize);
+            for (int t = start; t < end; t++)
+            {
+                int i = order[t];
+                Array.Copy(blockIdx[b], localStart[t], indices, offsets[i], counts[i]);
+                Array.Copy(blockD2[b], localStart[t], d2, offsets[i], counts[i]);
+            }
+        });
         return new NeighbourGraph(offsets, indices, d2);
     }
 
