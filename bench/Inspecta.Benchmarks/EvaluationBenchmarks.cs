@@ -153,6 +153,13 @@ public static class EvaluationFigures
             Console.WriteLine($"run {r + 1}: {seconds:F2} s wall, {cpuSeconds:F2} s CPU  ({stages})  AU-PRO@0.3 {result.AuPro[0.3]:F6}  pixel AUROC {result.PixelAuroc:F6}  regions {result.RegionCount}" +
                               (r == 0 ? "  [+ equidistant 100]" : ""));
         }
+        var goodMaps = images.Take(20).Select(i => i.Map).ToList();
+        sw.Restart();
+        double maxArea = ThresholdCalibration.MaxArea(goodMaps, ThresholdCalibration.DefaultMinDefectArea(900, 900));
+        double maxAreaSeconds = sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        double quantile = ThresholdCalibration.Quantile(goodMaps);
+        Console.WriteLine($"calibration on 20 good 900×900 maps: max-area {maxAreaSeconds:F2} s (t = {maxArea:F5}), 0.99-quantile {sw.Elapsed.TotalSeconds:F2} s (t = {quantile:F5})");
         var p = Process.GetCurrentProcess();
         Console.WriteLine($"working set before evaluation {baseline / (1 << 20)} MiB, peak working set {p.PeakWorkingSet64 / (1 << 20)} MiB");
         Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");

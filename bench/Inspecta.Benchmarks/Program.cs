@@ -32,4 +32,10 @@ if (args.Length > 0 && args[0] == "geometry-figures")
     GeometryFigures.Print(quick: args.Contains("--quick"));
     return;
 }
+// `imaging-figures [repeats]` times image decode/encode, resize, normalisation and blur (median wall and CPU ms).
+if (args.Length > 0 && args[0] == "imaging-figures")
+{
+    ImagingFigures.Print(args.Length > 1 ? int.Parse(args[1]) : 15);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -11,7 +11,10 @@ public static class CliApp
 
     public static RootCommand BuildRoot(CliConsole console)
     {
-        var root = new RootCommand("Inspecta: unsupervised anomaly detection and localization for visual inspection (2D images and 3D scans).");
+        var root = new RootCommand("Inspecta: unsupervised anomaly detection and localization for visual inspection (2D images and 3D scans).")
+        {
+            HelpName = "inspecta", // usage line says `inspecta`, not the assembly name Inspecta.Cli
+        };
         root.Options.Add(CliConsole.QuietOption);
         root.Options.Add(CliConsole.VerboseOption);
         // One line per verb; each verb lives in Commands/<Verb>Command.cs.
@@ -20,6 +23,9 @@ public static class CliApp
             DatasetCommand.Create(console),
             ReportCommand.Create(console),
             ModelsCommand.Create(console),
+            EvalCommand.Create(console),
+            FitCommand.Create(console),
+            PredictCommand.Create(console),
             PcCommand.Create(console),
             SynthCommand.Create(console),
             DemoCommand.Create(console),
@@ -31,6 +37,7 @@ public static class CliApp
     /// <summary>Runs the CLI with the given writers (tests call this in-process).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Length == 0) args = ["--help"]; // bare `inspecta` explains itself (exit 0)
         var console = new CliConsole(stdout, stderr);
         var root = BuildRoot(console);
         ParseResult parse = root.Parse(args);

@@ -14,6 +14,7 @@ public interface IAnomalyDetector
 
     void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default);
 
+    /// <summary>Must be safe to call concurrently once fitted or loaded (<c>inspecta predict</c> keeps two images in flight).</summary>
     Prediction Predict(Sample sample);
 
     /// <summary>Writes hyper-parameters (manifest) and fitted arrays so that a reload predicts bit-identically.</summary>

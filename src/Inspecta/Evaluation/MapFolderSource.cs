@@ -45,7 +45,7 @@ public static class MapFolderSource
             if (map.Height != gt.Height || map.Width != gt.Width)
             {
                 resizedFrom[i] = (map.Height, map.Width);
-                map = BilinearMapResize.Resize(map, gt.Height, gt.Width);
+                map = Resize.Bilinear(map, gt.Height, gt.Width);
             }
             var channels = loadChannels?.Invoke(sample);
             images[i] = new EvaluatedImage(sample.Label, sample.Id, map.Max(), map, gt) { Channels = channels is { Count: > 0 } ? channels : null };

@@ -57,27 +57,90 @@ public static class ThresholdCalibration
     /// <summary>
     /// Max-area: the smallest threshold t (a validation score) at which every connected component of
     /// {score &gt; t} in every good validation map is smaller than <paramref name="minDefectArea"/> pixels, i.e. the
-    /// largest false-positive blob is just below the smallest defect one wants to find. Binary search over the
-    /// sorted validation scores (the largest component only shrinks as t grows).
+    /// largest false-positive blob is just below the smallest defect one wants to find.
     /// </summary>
+    /// <remarks>
+    /// Pixels are added from the highest score down into an incremental union-find (union by size); the first
+    /// score whose pixels make a component reach the area is the answer, because {score &gt; that score} was still
+    /// acceptable. Only the top of the score distribution is visited; if no component ever reaches the area,
+    /// the lowest score is returned.
+    /// </remarks>
     public static double MaxArea(IReadOnlyList<AnomalyMap> goodMaps, int minDefectArea, Connectivity connectivity = Connectivity.Eight)
     {
         if (minDefectArea < 1) throw new InspectaUserException($"The minimum defect area must be at least one pixel, got {minDefectArea}.");
-        float[] pooled = Pool(goodMaps);
-        CheckScores(pooled);
-        uint[] keys = SortedKeys(pooled);
-        int distinct = Unique(keys);
-
-        // Index 0 holds the highest score, where the segmentation is empty: always acceptable. Find the largest
-        // index (lowest score) still acceptable.
-        int lo = 0, hi = distinct - 1;
-        while (lo < hi)
+        if (goodMaps.Count == 0) throw new InspectaUserException("Threshold calibration needs at least one good validation map.");
+        var offsets = new int[goodMaps.Count + 1];
+        for (int m = 0; m < goodMaps.Count; m++)
         {
-            int mid = lo + (hi - lo + 1) / 2;
-            if (LargestComponent(goodMaps, ScoreKey.ToScore(keys[mid]), connectivity) < minDefectArea) lo = mid;
-            else hi = mid - 1;
+            CheckScores(goodMaps[m].Data);
+            long end = (long)offsets[m] + goodMaps[m].Data.Length;
+            if (end > Array.MaxLength) throw new InspectaUserException("Too many validation pixels for max-area calibration; use fewer maps.");
+            offsets[m + 1] = (int)end;
         }
-        return ScoreKey.ToScore(keys[lo]);
+        int n = offsets[^1];
+        var items = new ulong[n];
+        for (int m = 0; m < goodMaps.Count; m++)
+        {
+            float[] data = goodMaps[m].Data;
+            for (int p = 0; p < data.Length; p++) items[offsets[m] + p] = ((ulong)ScoreKey.Descending(data[p]) << 32) | (uint)(offsets[m] + p);
+        }
+        ulong[] sorted = RadixSort.Sort<ulong, HighHalfKey>(items, new ulong[n], n);
+
+        var parent = new int[n];
+        Array.Fill(parent, Absent);
+        int largest = 0;
+        for (int i = 0; i < n;)
+        {
+            uint key = (uint)(sorted[i] >> 32);
+            for (; i < n && (uint)(sorted[i] >> 32) == key; i++)
+            {
+                int g = (int)(uint)sorted[i];
+                parent[g] = -1;
+                largest = Math.Max(largest, JoinNeighbours(parent, g, goodMaps, offsets, connectivity));
+            }
+            if (largest >= minDefectArea) return ScoreKey.ToScore(key);
+        }
+        return ScoreKey.ToScore((uint)(sorted[n - 1] >> 32));
+    }
+
+    private const int Absent = int.MinValue; // parent[] of a pixel not yet above the threshold; roots hold −size
+
+    /// <summary>Unites a newly added pixel with its added neighbours; returns the size of its component.</summary>
+    private static int JoinNeighbours(int[] parent, int g, IReadOnlyList<AnomalyMap> maps, int[] offsets, Connectivity connectivity)
+    {
+        int m = Array.BinarySearch(offsets, g);
+        if (m < 0) m = ~m - 1;
+        while (offsets[m + 1] == g) m++; // skip empty maps sharing an offset
+        int w = maps[m].Width, h = maps[m].Height, local = g - offsets[m], y = local / w, x = local % w;
+        int size = 1;
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                if ((dy == 0 && dx == 0) || (connectivity == Connectivity.Four && dy != 0 && dx != 0)) continue;
+                int yy = y + dy, xx = x + dx;
+                if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+                int other = offsets[m] + yy * w + xx;
+                if (parent[other] != Absent) size = Union(parent, g, other);
+            }
+        return size;
+    }
+
+    private static int Root(int[] parent, int x)
+    {
+        int root = x;
+        while (parent[root] >= 0) root = parent[root];
+        while (parent[x] >= 0) { int next = parent[x]; parent[x] = root; x = next; }
+        return root;
+    }
+
+    private static int Union(int[] parent, int a, int b)
+    {
+        int ra = Root(parent, a), rb = Root(parent, b);
+        if (ra == rb) return -parent[ra];
+        if (parent[ra] > parent[rb]) (ra, rb) = (rb, ra); // ra is the larger (more negative size)
+        parent[ra] += parent[rb];
+        parent[rb] = ra;
+        return -parent[ra];
     }
 
     /// <summary>The thesis' default minimum defect area: 0.1% of the image area, at least one pixel.</summary>
@@ -107,15 +170,6 @@ public static class ThresholdCalibration
         var keys = new uint[scores.Length];
         for (int i = 0; i < scores.Length; i++) keys[i] = ScoreKey.Descending(scores[i]);
         return RadixSort.Sort<uint, SelfKey>(keys, new uint[keys.Length], keys.Length);
-    }
-
-    /// <summary>Compacts sorted keys to their distinct values in place; returns how many there are.</summary>
-    private static int Unique(uint[] sorted)
-    {
-        int n = 0;
-        for (int i = 0; i < sorted.Length; i++)
-            if (n == 0 || sorted[i] != sorted[n - 1]) sorted[n++] = sorted[i];
-        return n;
     }
 
     private static float[] Pool(IReadOnlyList<AnomalyMap> maps)

@@ -26,20 +26,27 @@ public sealed class FeatureSource : IDisposable
         foreach (string l in layers) backbone.Info.Output(l);
     }
 
-    /// <summary>Opens <paramref name="backbone"/> (path or preset) and checks the layers exist.</summary>
-    public static FeatureSource Open(string backbone, Preprocessing preprocessing, IReadOnlyList<string> layers)
+    /// <summary>
+    /// Opens <paramref name="backbone"/> (path or preset) and checks the layers exist. Without
+    /// <paramref name="layers"/>, <paramref name="pickDefault"/> chooses from the backbone's default
+    /// layers (the preset's, else every spatial output from shallow to deep).
+    /// </summary>
+    public static FeatureSource Open(string backbone, Preprocessing preprocessing, IReadOnlyList<string>? layers,
+        Func<IReadOnlyList<string>, IReadOnlyList<string>>? pickDefault = null)
     {
-        if (layers.Count == 0) throw new InspectaUserException("No feature layers given (--layers).");
+        if (layers is { Count: 0 }) throw new InspectaUserException("No feature layers given (--layers).");
         var b = OnnxBackbone.Open(backbone, probeSize: preprocessing.InputSize);
-        try { return new FeatureSource(b, preprocessing, layers); }
+        try
+        {
+            if (layers is null)
+            {
+                var defaults = BackbonePreset.Find(b.Info.Name)?.Layers
+                    ?? b.Info.Outputs.Where(o => o.Stride > 0).OrderBy(o => o.Stride).Select(o => o.Name).ToArray();
+                layers = pickDefault is null ? defaults : pickDefault(defaults);
+            }
+            return new FeatureSource(b, preprocessing, layers);
+        }
         catch { b.Dispose(); throw; }
-    }
-
-    /// <summary>The backbone's default layers when the user gave none (preset list, else every 4-D output).</summary>
-    public static IReadOnlyList<string> DefaultLayers(string backbone)
-    {
-        var preset = BackbonePreset.Find(backbone) ?? (File.Exists(backbone) ? BackbonePreset.ForFile(backbone) : null);
-        return preset?.Layers ?? ["layer1", "layer2", "layer3"];
     }
 
     public Extracted Extract(Sample sample)
@@ -62,12 +69,20 @@ public sealed class FeatureSource : IDisposable
         {
             ct.ThrowIfCancellationRequested();
             int n = Math.Min(DefaultBatchSize, samples.Count - start);
-            Parallel.For(0, n, i =>
+            try
             {
-                var image = samples[start + i].LoadImage();
-                sizes[i] = (image.Height, image.Width);
-                inputs[i] = Preprocessing.Apply(image);
-            });
+                Parallel.For(0, n, i =>
+                {
+                    var image = samples[start + i].LoadImage();
+                    sizes[i] = (image.Height, image.Width);
+                    inputs[i] = Preprocessing.Apply(image);
+                });
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.OfType<InspectaUserException>().FirstOrDefault() is { } user)
+            {
+                // A corrupt image is the user's problem: surface its message, not the parallel wrapper.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(user).Throw();
+            }
             var maps = Backbone.Extract(inputs.AsSpan(0, n).ToArray(), Layers);
             for (int i = 0; i < n; i++)
                 onSample(start + i, new Extracted(maps.Select(m => m.Slice(i)).ToArray(), sizes[i].H, sizes[i].W));
@@ -101,15 +116,16 @@ public sealed class FeatureSource : IDisposable
         var layers = (parameters["layers"] as JsonArray ?? throw reader.Error("the manifest has no 'layers'."))
             .Select(n => n!.GetValue<string>()).ToArray();
         var pre = Preprocessing.FromJson(parameters["preprocessing"], reader.Error);
-        string where = path is not null && File.Exists(path) ? path : name;
-        var source = Open(where, pre, layers);
-        if (!string.Equals(source.Backbone.Info.Sha256, sha, StringComparison.OrdinalIgnoreCase))
-        {
-            string actual = source.Backbone.Info.Path, actualSha = source.Backbone.Info.Sha256;
-            source.Dispose();
-            throw reader.Error($"the model was fitted with backbone '{name}' (SHA-256 {sha}), but '{actual}' has SHA-256 {actualSha}. " +
+        // Check the hash before loading the graph: a different file may not even parse.
+        var resolved = ModelCache.Resolve(path is not null && File.Exists(path) ? path : name);
+        string actualSha = ModelCache.Sha256Of(resolved.Path);
+        if (!string.Equals(actualSha, sha, StringComparison.OrdinalIgnoreCase))
+            throw reader.Error($"the model was fitted with backbone '{name}' (SHA-256 {sha}), but '{resolved.Path}' has SHA-256 {actualSha}. " +
                                "Use the original backbone file (put it in the model cache or at its recorded path) or fit the model again.");
-        }
+        var backbone = OnnxBackbone.Open(resolved, pre.InputSize, actualSha);
+        FeatureSource source;
+        try { source = new FeatureSource(backbone, pre, layers); }
+        catch { backbone.Dispose(); throw; }
         return source;
     }
 

@@ -29,10 +29,14 @@ public sealed class OnnxBackbone : IDisposable
     /// Opens a backbone from a path or preset name (see <see cref="ModelCache.Resolve"/>), probes its
     /// outputs at <paramref name="probeSize"/>² and computes its SHA-256.
     /// </summary>
-    public static OnnxBackbone Open(string pathOrPreset, string? cacheDirectory = null, int probeSize = 224)
+    public static OnnxBackbone Open(string pathOrPreset, string? cacheDirectory = null, int probeSize = 224) =>
+        Open(ModelCache.Resolve(pathOrPreset, cacheDirectory), probeSize, null);
+
+    /// <summary>Opens an already resolved file; <paramref name="knownSha256"/> skips re-hashing it.</summary>
+    internal static OnnxBackbone Open((string Path, string Name) resolved, int probeSize, string? knownSha256)
     {
-        var (path, name) = ModelCache.Resolve(pathOrPreset, cacheDirectory);
-        string sha = ModelCache.Sha256Of(path);
+        var (path, name) = resolved;
+        string sha = knownSha256 ?? ModelCache.Sha256Of(path);
         var options = new SessionOptions
         {
             IntraOpNumThreads = Environment.ProcessorCount,

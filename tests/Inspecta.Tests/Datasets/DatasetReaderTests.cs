@@ -212,6 +212,7 @@ public class DatasetReaderTests
         Assert.Equal("mvtec_3d", DatasetFormat.Mvtec3d.ToName());
         foreach (var f in Enum.GetValues<DatasetFormat>()) Assert.Equal(f, DatasetFormatNames.Parse(f.ToName()));
         Assert.Equal(DatasetFormat.Visa, DatasetFormatNames.Parse("VisA"));
+        Assert.Equal(DatasetFormat.MvtecLoco, DatasetFormatNames.Parse("mvtec-loco"));
         Assert.Contains("mvtec_ad", Assert.Throws<InspectaUserException>(() => DatasetFormatNames.Parse("coco")).Message);
     }
 

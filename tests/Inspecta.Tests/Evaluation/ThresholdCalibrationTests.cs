@@ -71,4 +71,23 @@ public class ThresholdCalibrationTests
         Assert.Equal(1.0 / 6, r.PixelTpr, 1e-12);
         Assert.Equal((0.5 + 0 + 0 + 0) / 4, r.Pro, 1e-12);
     }
+
+    [Fact]
+    public void MaxAreaMatchesBruteForceOnRandomMaps()
+    {
+        var rng = new Random(17);
+        for (int trial = 0; trial < 12; trial++)
+        {
+            var maps = Enumerable.Range(0, 1 + rng.Next(3)).Select(_ =>
+            {
+                int h = rng.Next(3, 20), w = rng.Next(3, 20);
+                return new AnomalyMap(h, w, Enumerable.Range(0, h * w).Select(_ => rng.Next(0, 12) / 4f).ToArray());
+            }).ToList();
+            int area = 1 + rng.Next(30);
+            var connectivity = trial % 2 == 0 ? Connectivity.Eight : Connectivity.Four;
+            float expected = maps.SelectMany(m => m.Data).Distinct().Order()
+                .First(t => ThresholdCalibration.LargestComponent(maps, t, connectivity) < area || t == maps.Max(m => m.Max()));
+            Assert.Equal(expected, ThresholdCalibration.MaxArea(maps, area, connectivity));
+        }
+    }
 }

@@ -1,6 +1,8 @@
 using System.Numerics;
 using Inspecta.Geometry;
 using Inspecta.Geometry.Features;
+using Inspecta.Geometry.IO;
+using Inspecta.Tests.Infrastructure;
 
 namespace Inspecta.Tests.Geometry;
 
@@ -170,5 +172,26 @@ public class FeatureTests
                 }
             }
         }
+    }
+
+    [SharedFact("data", "pcl_testdata")]
+    public void RealBunnyWithItsOwnNormalsGivesValidHistogramsAndEstimatedNormalsAgree()
+    {
+        var bunny = PointCloudIO.Read(SharedData.Path_("data", "pcl_testdata", "bun0.pcd"));
+        var f = Fpfh.Compute(bunny, 0.02f, maxNeighbours: 100);
+        int withNeighbours = 0;
+        for (int i = 0; i < bunny.Count; i++)
+        {
+            float total = 0;
+            for (int j = 0; j < 33; j++) { Assert.True(float.IsFinite(f[i * 33 + j]) && f[i * 33 + j] >= 0); total += f[i * 33 + j]; }
+            if (total > 0) { withNeighbours++; Assert.Equal(600f, total, 1); }
+        }
+        Assert.True(withNeighbours > bunny.Count * 0.95);
+        // PCA normals (sign aside) agree with the normals stored in the file for most points.
+        var estimated = NormalEstimation.Estimate(bunny, Neighbourhood.WithinRadius(0.01f));
+        int agree = 0;
+        for (int i = 0; i < bunny.Count; i++)
+            if (MathF.Abs(Vector3.Dot(new Vector3(estimated.AsSpan(3 * i, 3)), new Vector3(bunny.Normals!.AsSpan(3 * i, 3)))) > 0.9f) agree++;
+        Assert.True(agree > bunny.Count * 0.8, $"{agree} of {bunny.Count}");
     }
 }

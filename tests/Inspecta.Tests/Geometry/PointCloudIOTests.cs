@@ -181,6 +181,40 @@ public class PointCloudIOTests
     }
 
     [Fact]
+    public void MultiComponentFieldsTypesAndViewpointSurviveEveryPcdEncoding()
+    {
+        int n = 7;
+        var cloud = new PointCloud(Enumerable.Range(0, 3 * n).Select(i => i * 0.5f - 3f).ToArray())
+        {
+            Viewpoint = new Viewpoint(new System.Numerics.Vector3(1, 2, 3), System.Numerics.Quaternion.Normalize(new System.Numerics.Quaternion(0.1f, 0.2f, 0.3f, 0.9f))),
+            Colors = Enumerable.Range(0, 3 * n).Select(i => (i * 37 % 256) / 255f).ToArray(),
+        };
+        cloud.SetField(new PointField("fpfh", PointFieldType.Float32, 33, Enumerable.Range(0, 33 * n).Select(i => (double)(float)(i / 7.0)).ToArray()));
+        cloud.SetField(new PointField("ring", PointFieldType.UInt16, 1, Enumerable.Range(0, n).Select(i => (double)(i * 1000)).ToArray()));
+        cloud.SetField(new PointField("t", PointFieldType.Float64, 1, Enumerable.Range(0, n).Select(i => Math.PI * i).ToArray()));
+        cloud.SetField(new PointField("flag", PointFieldType.Int8, 1, Enumerable.Range(0, n).Select(i => (double)(i - 3)).ToArray()));
+        cloud.SetOrganized(7, 1);
+        using var tmp = new TempDir();
+        foreach (var enc in Enum.GetValues<PcdEncoding>())
+        {
+            PointCloudIO.Write(tmp[$"m_{enc}.pcd"], cloud, new PointCloudWriteOptions { PcdEncoding = enc });
+            var back = PointCloudIO.Read(tmp[$"m_{enc}.pcd"]);
+            AssertSameCloud(cloud, back);
+            Assert.Equal(PointFieldType.UInt16, back.FindField("ring")!.Type);
+            Assert.Equal(PointFieldType.Float64, back.FindField("t")!.Type);
+        }
+        foreach (var enc in Enum.GetValues<PlyEncoding>())
+        {
+            PointCloudIO.Write(tmp[$"m_{enc}.ply"], cloud, new PointCloudWriteOptions { PlyEncoding = enc });
+            var back = PointCloudIO.Read(tmp[$"m_{enc}.ply"]);
+            Assert.Equal(cloud.FindField("t")!.Values, back.FindField("t")!.Values);
+            Assert.Equal(cloud.FindField("flag")!.Values, back.FindField("flag")!.Values);
+            Assert.Equal((float)(40 / 7.0), (float)back.FindField("fpfh_7")!.Values[1]); // point 1, component 7
+            Assert.Equal(cloud.Colors, back.Colors);
+        }
+    }
+
+    [Fact]
     public void MvtecXyzTiffBecomesAnOrganisedCloudWithInvalidPixels()
     {
         using var tmp = new TempDir();

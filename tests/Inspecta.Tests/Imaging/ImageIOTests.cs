@@ -270,6 +270,32 @@ public class ImageIOTests
     }
 
     [Fact]
+    public void RandomlyDamagedPngsNeverFailWithAnythingButAUserError()
+    {
+        using var dir = new TempDir();
+        ImageIO.WritePng(dir["ok.png"], TestImages.Random(3, 24, 31, seed: 9), 16);
+        byte[] good = File.ReadAllBytes(dir["ok.png"]);
+        var rng = new Random(123);
+        for (int trial = 0; trial < 150; trial++)
+        {
+            byte[] bad = trial % 3 == 0 ? good.AsSpan(0, rng.Next(good.Length)).ToArray() : (byte[])good.Clone();
+            if (trial % 3 != 0) for (int k = 0; k < 1 + rng.Next(4); k++) bad[rng.Next(bad.Length)] = (byte)rng.Next(256);
+            string path = dir[$"bad{trial}.png"];
+            File.WriteAllBytes(path, bad);
+            try { ImageIO.Read(path); ImageIO.ReadMask(path); }
+            catch (InspectaUserException ex) { Assert.StartsWith(path, ex.Message); }
+        }
+
+        // A header promising a huge image over a few bytes of data is rejected before allocating.
+        byte[] huge = TestImages.Png(2, 2, Inspecta.Imaging.Codecs.PngColorType.Rgb, 16, new int[12]);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(huge.AsSpan(16), 10000);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(huge.AsSpan(20), 10000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(huge.AsSpan(29), Inspecta.Imaging.Codecs.Crc32.Update(0, huge.AsSpan(12, 17)));
+        File.WriteAllBytes(dir["huge.png"], huge);
+        Assert.Contains("cannot hold 10000×10000", Assert.Throws<InspectaUserException>(() => ImageIO.Read(dir["huge.png"])).Message);
+    }
+
+    [Fact]
     public void UnsupportedAndCorruptFilesAreUserErrors()
     {
         using var dir = new TempDir();

@@ -19,7 +19,7 @@ public sealed class PadimDetector : IAnomalyDetector, IDisposable
     public const long DefaultMaxMemoryBytes = 8L << 30;
 
     private readonly string _backboneSpec;
-    private readonly IReadOnlyList<string> _layers;
+    private readonly IReadOnlyList<string>? _layers;
     private readonly Preprocessing _preprocessing;
     private readonly int? _requestedChannels;
     private FeatureSource? _source;
@@ -49,7 +49,7 @@ public sealed class PadimDetector : IAnomalyDetector, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _backboneSpec = options.Backbone ?? PatchCore.PatchCoreDetector.DefaultBackbone;
-        _layers = options.Layers ?? FeatureSource.DefaultLayers(_backboneSpec);
+        _layers = options.Layers;
         _preprocessing = Preprocessing.For(options.ImageSize ?? 224, options.CenterCrop);
         _requestedChannels = options.FeatureChannels;
         if (_requestedChannels is <= 0) throw new InspectaUserException($"--channels must be positive, got {_requestedChannels}.");
@@ -83,7 +83,7 @@ public sealed class PadimDetector : IAnomalyDetector, IDisposable
         if (good.Count < 2) throw new InspectaUserException($"PaDiM needs at least two good training images to estimate covariances; got {good.Count}.");
         _source?.Dispose();
         _source = FeatureSource.Open(_backboneSpec, _preprocessing, _layers);
-        var outputs = _layers.Select(l => _source.Backbone.Info.Output(l)).ToArray();
+        var outputs = _source.Layers.Select(l => _source.Backbone.Info.Output(l)).ToArray();
         int total = outputs.Sum(o => o.Channels);
         int d = Math.Min(_requestedChannels ?? DefaultChannels(total), total);
         _channels = RandomChannels(total, d, Seed);

@@ -22,7 +22,7 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IDisposable
     public const float Sigma = 4f;
 
     private readonly string _backboneSpec;
-    private readonly IReadOnlyList<string> _layers;
+    private readonly IReadOnlyList<string>? _layers;
     private readonly Preprocessing _preprocessing;
     private readonly PatchCoreEmbedder _embedder = new(Dimension, Dimension);
     private FeatureSource? _source;
@@ -48,7 +48,7 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _backboneSpec = options.Backbone ?? DefaultBackbone;
-        _layers = options.Layers ?? FeatureSource.DefaultLayers(_backboneSpec).TakeLast(2).ToArray();
+        _layers = options.Layers;
         _preprocessing = Preprocessing.For(options.ImageSize ?? 224, options.CenterCrop);
         CoresetRatio = options.CoresetRatio ?? DefaultCoresetRatio;
         if (CoresetRatio is <= 0 or > 1 || double.IsNaN(CoresetRatio)) throw new InspectaUserException($"--coreset must be in (0, 1], got {CoresetRatio}.");
@@ -77,7 +77,7 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IDisposable
     {
         if (good.Count == 0) throw new InspectaUserException("PatchCore needs at least one good training image; the train set is empty.");
         _source?.Dispose();
-        _source = FeatureSource.Open(_backboneSpec, _preprocessing, _layers);
+        _source = FeatureSource.Open(_backboneSpec, _preprocessing, _layers, l => l.TakeLast(2).ToArray());
         float[]? all = null;
         int perImage = 0;
         _source.ExtractAll(good, (i, f) =>

@@ -19,7 +19,7 @@ public sealed class SpadeDetector : IAnomalyDetector, IDisposable
     public const float Sigma = 4f;
 
     private readonly string _backboneSpec;
-    private readonly IReadOnlyList<string> _layers;
+    private readonly IReadOnlyList<string>? _layers;
     private readonly Preprocessing _preprocessing;
     private FeatureSource? _source;
     private float[] _gallery = [];  // N × P × D patch features
@@ -34,7 +34,7 @@ public sealed class SpadeDetector : IAnomalyDetector, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _backboneSpec = options.Backbone ?? PatchCore.PatchCoreDetector.DefaultBackbone;
-        _layers = options.Layers ?? FeatureSource.DefaultLayers(_backboneSpec).TakeLast(2).ToArray();
+        _layers = options.Layers;
         _preprocessing = Preprocessing.For(options.ImageSize ?? 224, options.CenterCrop);
         TopImages = options.TopImages ?? DefaultTopImages;
         if (TopImages < 1) throw new InspectaUserException($"--top-images must be at least 1, got {TopImages}.");
@@ -76,7 +76,7 @@ public sealed class SpadeDetector : IAnomalyDetector, IDisposable
     {
         if (good.Count == 0) throw new InspectaUserException("SPADE needs at least one good training image; the train set is empty.");
         _source?.Dispose();
-        _source = FeatureSource.Open(_backboneSpec, _preprocessing, _layers);
+        _source = FeatureSource.Open(_backboneSpec, _preprocessing, _layers, l => l.TakeLast(2).ToArray());
         float[]? gallery = null, global = null;
         int h = 0, w = 0, dim = 0, gdim = 0;
         _source.ExtractAll(good, (i, f) =>

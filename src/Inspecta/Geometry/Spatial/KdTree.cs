@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Inspecta.Geometry.Spatial;
@@ -184,6 +185,7 @@ public sealed class KdTree
         float[] q = queries.ToArray();
         int[] order = SpatialOrder.Morton(q); // neighbouring queries share tree paths and cache lines
         int blocks = (n + BlockSize - 1) / BlockSize;
+        // Per-block results go to pooled buffers, so the only lasting allocation is the final CSR arrays.
         var blockIdx = new int[blocks][];
         var blockD2 = new float[blocks][];
         var localStart = new int[n];
@@ -191,18 +193,28 @@ public sealed class KdTree
         Parallel.For(0, blocks, () => new NeighbourList(), (b, _, list) =>
         {
             int start = b * BlockSize, end = Math.Min(n, start + BlockSize);
-            var ix = new List<int>((end - start) * 16);
-            var dd = new List<float>((end - start) * 16);
+            int[] ix = ArrayPool<int>.Shared.Rent((end - start) * 32);
+            float[] dd = ArrayPool<float>.Shared.Rent(ix.Length);
+            int used = 0;
             for (int t = start; t < end; t++)
             {
                 int i = order[t];
-                localStart[t] = ix.Count;
-                counts[i] = Radius(q[3 * i], q[3 * i + 1], q[3 * i + 2], radius, list, maxNeighbours);
-                foreach (int v in list.Indices) ix.Add(v);
-                foreach (float v in list.SqDistances) dd.Add(v);
+                localStart[t] = used;
+                int c = counts[i] = Radius(q[3 * i], q[3 * i + 1], q[3 * i + 2], radius, list, maxNeighbours);
+                if (used + c > ix.Length)
+                {
+                    int size = Math.Max(2 * ix.Length, used + c);
+                    int[] ix2 = ArrayPool<int>.Shared.Rent(size); float[] dd2 = ArrayPool<float>.Shared.Rent(size);
+                    Array.Copy(ix, ix2, used); Array.Copy(dd, dd2, used);
+                    ArrayPool<int>.Shared.Return(ix); ArrayPool<float>.Shared.Return(dd);
+                    ix = ix2; dd = dd2;
+                }
+                list.Indices.CopyTo(ix.AsSpan(used));
+                list.SqDistances.CopyTo(dd.AsSpan(used));
+                used += c;
             }
-            blockIdx[b] = ix.ToArray();
-            blockD2[b] = dd.ToArray();
+            blockIdx[b] = ix;
+            blockD2[b] = dd;
             return list;
         }, _ => { });
         var offsets = new int[n + 1];
@@ -218,6 +230,8 @@ public sealed class KdTree
                 Array.Copy(blockIdx[b], localStart[t], indices, offsets[i], counts[i]);
                 Array.Copy(blockD2[b], localStart[t], d2, offsets[i], counts[i]);
             }
+            ArrayPool<int>.Shared.Return(blockIdx[b]);
+            ArrayPool<float>.Shared.Return(blockD2[b]);
         });
         return new NeighbourGraph(offsets, indices, d2);
     }

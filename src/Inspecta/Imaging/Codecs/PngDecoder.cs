@@ -87,6 +87,9 @@ internal static class PngDecoder
             if (pw > 0 && ph > 0) expected += (long)ph * (1 + RowBytes(pw, spp, header.BitDepth));
         }
         if (expected > Array.MaxLength) throw InspectaUserException.ForFile(path, $"unsupported PNG: {header.Width}×{header.Height} is too large.");
+        // Deflate expands at most ~1032:1; a header promising more than that is corrupt (and must not make us allocate gigabytes).
+        if (expected > idat.Length * 1100L + 4096)
+            throw InspectaUserException.ForFile(path, $"corrupt PNG: {idat.Length} bytes of image data cannot hold {header.Width}×{header.Height} pixels.");
         var raw = new byte[expected];
         try
         {

@@ -1,0 +1,163 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Inspecta.Datasets;
+using Inspecta.Evaluation;
+
+namespace Inspecta.Cli.Commands;
+
+/// <summary>
+/// <c>inspecta eval</c>: metrics of anomaly maps against a dataset's ground truth, in the MVTec AD or the MVTec LOCO AD
+/// protocol (chosen by the dataset's layout). Two steps kept apart so other sources can plug in (e.g. running a
+/// fitted model instead of reading maps): obtain an <see cref="EvaluationInput"/>, then evaluate and print it.
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var dataset = new Option<string>("--dataset") { Description = "Dataset root folder (MVTec AD or MVTec LOCO AD layout).", Required = true };
+        var category = new Option<string>("--category") { Description = "Category to evaluate, e.g. bottle.", Required = true };
+        var maps = new Option<string>("--maps") { Description = "Folder of float32 TIFF anomaly maps laid out as <maps>/<category>/test/<defect>/<id>.tiff.", Required = true };
+        var limits = new Option<string>("--limits") { Description = "FPR integration limits for AU-PRO / AU-sPRO.", DefaultValueFactory = _ => "0.01,0.05,0.1,0.3,1.0" };
+        var proThresholds = new Option<int?>("--pro-thresholds") { Description = "Also compute AU-PRO from N equidistant thresholds (the MVTec 3D-AD code's variant)." };
+        var json = new Option<string?>("--json") { Description = "Write the metrics as JSON to this file, or to stdout when no file is given.", Arity = ArgumentArity.ZeroOrOne };
+        var curves = new Option<string?>("--curves") { Description = "Write the PRO, ROC and PR curves (CSV per curve + curves.json) into this folder." };
+        var threshold = new Option<double?>("--threshold") { Description = "Also report image accuracy, pixel FPR/TPR and PRO at this segmentation threshold." };
+        var validationMaps = new Option<string?>("--validation-maps") { Description = "Folder of anomaly maps of GOOD validation images (*.tiff, searched recursively): calibrate thresholds (max, 0.99-quantile, 3-sigma, max-area) and report each on the test set." };
+        var minDefectArea = new Option<int?>("--min-defect-area") { Description = "Max-area calibration: smallest defect area in pixels (default 0.1% of the image area)." };
+
+        var command = new Command("eval", "Evaluate anomaly maps against ground truth: image/pixel AUROC, pixel AP, F1-max, AU-PRO (MVTec AD) or AU-sPRO (MVTec LOCO AD), exactly as the official MVTec code computes them.");
+        foreach (var o in new Option[] { dataset, category, maps, limits, proThresholds, json, curves, threshold, validationMaps, minDefectArea })
+            command.Options.Add(o);
+
+        command.SetAction(parse =>
+        {
+            bool jsonToStdout = parse.GetResult(json) is not null && parse.GetValue(json) is null;
+            string? jsonPath = parse.GetValue(json);
+            string? curvesDir = parse.GetValue(curves);
+            var options = new EvaluationOptions
+            {
+                Category = parse.GetValue(category)!,
+                Limits = EvaluationOptions.ParseLimits(parse.GetValue(limits)!),
+                ProThresholds = parse.GetValue(proThresholds),
+                ExportCurves = curvesDir is not null,
+            };
+            options.Validate();
+
+            var input = console.RunWithProgress("eval",
+                p => ObtainFromMaps(parse.GetValue(dataset)!, options.Category, parse.GetValue(maps)!, p), logToStderr: jsonToStdout);
+            foreach (string note in input.Notes) console.Info($"note: {note}", jsonToStdout);
+            options = options with { Category = input.Category };
+
+            var (node, summary, curveList) = console.RunWithProgress("metrics", p => Evaluate(input, options, p), logToStderr: jsonToStdout);
+
+            var thresholds = ThresholdReports(input, parse.GetValue(threshold), parse.GetValue(validationMaps), parse.GetValue(minDefectArea));
+            if (thresholds.Count > 0)
+            {
+                var t = new JsonObject();
+                foreach (var (name, report) in thresholds) t[name] = report.ToJsonNode();
+                node["thresholds"] = t;
+                summary.AddRange(thresholds.Select(r => FormatReport(r.Name, r.Report)));
+            }
+
+            if (curvesDir is not null && curveList is not null)
+            {
+                var files = CurveExport.Write(curvesDir, curveList);
+                console.Info($"wrote {curveList.Count} curves to {curvesDir} ({files.Count} files)", jsonToStdout);
+            }
+            if (jsonToStdout) console.WriteJson(node);
+            else
+            {
+                foreach (string line in summary) console.Out.WriteLine(line);
+                if (jsonPath is not null)
+                {
+                    WriteJsonFile(console, node, jsonPath);
+                    console.Info($"wrote {jsonPath}");
+                }
+            }
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Obtains the images from maps on disk; the test samples and ground truth come from the dataset reader.</summary>
+    internal static EvaluationInput ObtainFromMaps(string datasetRoot, string categoryName, string mapsRoot, IProgress<Detectors.ProgressUpdate> progress)
+    {
+        var category = DatasetReader.Open(datasetRoot).Get(categoryName);
+        IReadOnlyList<DefectSaturation>? loco = category.Format == DatasetFormat.MvtecLoco
+            ? category.DefectsConfig?.Entries.Select(e => new DefectSaturation(e.DefectName, e.PixelValue, e.SaturationThreshold, e.RelativeSaturation)).ToList()
+              ?? throw InspectaUserException.ForFile(category.Path, $"MVTec LOCO AD category has no {LocoDefectsConfig.FileName}; AU-sPRO needs its saturation thresholds.")
+            : null;
+        return MapFolderSource.Load(mapsRoot, category.Name, category.Test,
+            s => s.LoadGroundTruth(),
+            loco is null ? null : s => s.LoadGroundTruthChannels(),
+            loco, progress);
+    }
+
+    /// <summary>Evaluates in the protocol of the input's layout; returns the JSON, the human summary and the curves.</summary>
+    internal static (JsonObject Json, List<string> Summary, IReadOnlyList<Curve>? Curves) Evaluate(EvaluationInput input, EvaluationOptions options, IProgress<Detectors.ProgressUpdate> progress)
+    {
+        if (input.IsLoco)
+        {
+            var r = LocoEvaluator.Evaluate(input.Images, input.LocoDefects!, options, progress);
+            var lines = new List<string>
+            {
+                $"{r.Category}: MVTec LOCO AD protocol, {r.ImageCount} test images, {r.StructuralRegions} structural and {r.LogicalRegions} logical ground-truth regions",
+                $"  image AUROC      structural {F(r.ImageAurocStructural)}  logical {F(r.ImageAurocLogical)}  mean {F(r.ImageAurocMean)}",
+                $"  AU-sPRO structural {Limits(r.AuSproStructural)}",
+                $"  AU-sPRO logical    {Limits(r.AuSproLogical)}",
+                $"  AU-sPRO mean       {Limits(r.AuSproMean)}",
+            };
+            return (r.ToJsonNode(), lines, r.Curves);
+        }
+        var m = MetricsEvaluator.Evaluate(input.Images, options, progress);
+        var summary = new List<string>
+        {
+            $"{m.Category}: MVTec AD protocol, {m.ImageCount} test images, {m.RegionCount} ground-truth regions (8-connected)",
+            $"  image AUROC   {F(m.ImageAuroc)}   image F1-max {F(m.ImageF1Max)}",
+            $"  pixel AUROC   {F(m.PixelAuroc)}   pixel AP {F(m.PixelAp)}   pixel F1-max {F(m.PixelF1Max)}",
+            $"  AU-PRO        {Limits(m.AuPro)}",
+        };
+        if (m.AuProEquidistant is not null) summary.Add($"  AU-PRO ({m.ProThresholds} equidistant thresholds) {Limits(m.AuProEquidistant)}");
+        return (m.ToJsonNode(), summary, m.Curves);
+    }
+
+    /// <summary>Reports at a given threshold and at thresholds calibrated on good validation maps.</summary>
+    private static List<(string Name, ThresholdReport Report)> ThresholdReports(EvaluationInput input, double? threshold, string? validationDir, int? minDefectArea)
+    {
+        var reports = new List<(string, ThresholdReport)>();
+        if (threshold is double t) reports.Add(("given", ThresholdReport.At(input.Images, t)));
+        if (validationDir is null)
+        {
+            if (minDefectArea is not null) throw new InspectaUserException("--min-defect-area needs --validation-maps.");
+            return reports;
+        }
+        if (!Directory.Exists(validationDir)) throw InspectaUserException.ForFile(validationDir, "validation map folder not found.");
+        var files = Directory.EnumerateFiles(validationDir, "*.tif*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) throw InspectaUserException.ForFile(validationDir, "contains no .tiff anomaly maps.");
+        var good = files.Select(MapFolderSource.ReadMap).ToList();
+        int area = minDefectArea ?? ThresholdCalibration.DefaultMinDefectArea(good[0].Height, good[0].Width);
+        reports.Add(("max", ThresholdReport.At(input.Images, ThresholdCalibration.MaxOfScores(good))));
+        reports.Add(("quantile_0.99", ThresholdReport.At(input.Images, ThresholdCalibration.Quantile(good))));
+        reports.Add(("k_sigma_3", ThresholdReport.At(input.Images, ThresholdCalibration.KSigma(good))));
+        reports.Add(($"max_area_{area}", ThresholdReport.At(input.Images, ThresholdCalibration.MaxArea(good, area))));
+        return reports;
+    }
+
+    private static string FormatReport(string name, ThresholdReport r) =>
+        $"  threshold {name,-16} {r.Threshold.ToString("G6", CultureInfo.InvariantCulture),-12} good acc {F(r.GoodAccuracy)}  defective acc {F(r.DefectiveAccuracy)}  pixel FPR {F(r.PixelFpr)}  pixel TPR {F(r.PixelTpr)}  PRO {F(r.Pro)}";
+
+    private static string Limits(IReadOnlyDictionary<double, double> values) =>
+        string.Join("  ", values.OrderBy(kv => kv.Key).Select(kv => $"@{LimitKey.Format(kv.Key)} {F(kv.Value)}"));
+
+    private static string F(double v) => double.IsFinite(v) ? v.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
+
+    private static void WriteJsonFile(CliConsole console, JsonObject node, string path)
+    {
+        try { console.WriteJson(node, path); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw InspectaUserException.ForFile(path, $"cannot write ({ex.Message}).", ex);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Inspecta.Datasets;
+using Inspecta.Detectors;
+using Inspecta.Imaging;
+using Inspecta.Reporting;
+
+namespace Inspecta.Cli.Commands;
+
+/// <summary><c>inspecta predict</c>: score images with a saved model and write maps, overlays, masks and scores.</summary>
+internal static class PredictCommand
+{
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"];
+
+    public static Command Create(CliConsole console)
+    {
+        var model = new Option<string>("--model") { Description = "Model file written by `inspecta fit`.", Required = true };
+        var input = new Option<string>("--input") { Description = "An image, or a folder searched recursively for images.", Required = true };
+        var output = new Option<string>("--out") { Description = "Output folder (created if needed).", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print the scores as JSON." };
+        var cmd = new Command("predict", "Predict anomaly maps: per image a float32 TIFF map at the original size, a heat-map overlay PNG, a binary mask PNG at the stored threshold; scores.csv and scores.json.")
+        {
+            model, input, output, json,
+        };
+        cmd.SetAction(parse =>
+        {
+            bool asJson = parse.GetValue(json);
+            string outDir = parse.GetValue(output)!;
+            var samples = ListImages(parse.GetValue(input)!);
+            using var trained = TrainedModel.Load(parse.GetValue(model)!);
+            Directory.CreateDirectory(outDir);
+            var rows = new Row[samples.Count];
+            int done = 0;
+            console.RunWithProgress("predict", p =>
+            {
+                // Two images in flight: one decodes/writes while the other uses the backbone and the search.
+                Parallel.For(0, samples.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Math.Min(2, Environment.ProcessorCount)) }, i =>
+                {
+                    rows[i] = PredictOne(trained, samples[i], outDir);
+                    p.Report(new ProgressUpdate("images", Interlocked.Increment(ref done), samples.Count));
+                });
+            }, asJson);
+            var doc = WriteScores(rows, outDir, trained);
+            if (asJson) console.WriteJson(doc);
+            else
+            {
+                int flagged = rows.Count(r => r.Anomalous == true);
+                console.Out.WriteLine($"{rows.Length} image(s) → {Path.GetFullPath(outDir)}; {(trained.Thresholds is null ? "no stored threshold" : $"{flagged} above the image threshold")}");
+            }
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    private sealed record Row(string Id, string Path, float Score, bool? Anomalous, int? DefectPixels, string Map, string Overlay, string? Mask);
+
+    private static Row PredictOne(TrainedModel trained, Sample sample, string outDir)
+    {
+        var prediction = trained.Detector.Predict(sample);
+        var map = prediction.Map ?? throw new InspectaUserException($"Method {trained.Detector.Method} produces no anomaly map; predict needs one.");
+        string stem = Path.Combine(outDir, sample.Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(stem)!);
+        ImageIO.WriteTiff(stem + ".tiff", map);
+        var (lo, hi) = PredictionOutput.HeatRange(map, trained.Thresholds);
+        var image = sample.LoadImage();
+        if (image.Height != map.Height || image.Width != map.Width) image = Resize.Bilinear(image, map.Height, map.Width);
+        ImageIO.WritePng(stem + "_overlay.png", HeatmapRenderer.Overlay(image, map, lo, hi, 0.5f));
+        string? maskPath = null;
+        int? defectPixels = null;
+        if (trained.Thresholds is { } t)
+        {
+            var mask = PredictionOutput.Segment(map, t.Pixel);
+            defectPixels = mask.CountNonZero();
+            maskPath = stem + "_mask.png";
+            ImageIO.WritePng(maskPath, mask);
+        }
+        return new Row(sample.Id, sample.Path, prediction.Score, trained.Thresholds is { } th ? prediction.Score > th.Image : null, defectPixels,
+            stem + ".tiff", stem + "_overlay.png", maskPath);
+    }
+
+    private static JsonObject WriteScores(Row[] rows, string outDir, TrainedModel trained)
+    {
+        var csv = new StringBuilder("id,path,score,anomalous,defect_pixels,map,overlay,mask\n");
+        foreach (var r in rows)
+            csv.Append(CultureInfo.InvariantCulture, $"{Csv(r.Id)},{Csv(r.Path)},{r.Score.ToString("R", CultureInfo.InvariantCulture)},{(r.Anomalous is bool a ? (a ? "1" : "0") : "")},{r.DefectPixels},{Csv(r.Map)},{Csv(r.Overlay)},{Csv(r.Mask ?? "")}\n");
+        File.WriteAllText(Path.Combine(outDir, "scores.csv"), csv.ToString());
+        var doc = new JsonObject
+        {
+            ["method"] = trained.Detector.Method,
+            ["thresholds"] = trained.Thresholds?.ToJson(),
+            ["images"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
+            {
+                ["id"] = r.Id, ["path"] = r.Path, ["score"] = r.Score, ["anomalous"] = r.Anomalous, ["defect_pixels"] = r.DefectPixels,
+                ["map"] = r.Map, ["overlay"] = r.Overlay, ["mask"] = r.Mask,
+            }).ToArray()),
+        };
+        File.WriteAllText(Path.Combine(outDir, "scores.json"), doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return doc;
+    }
+
+    private static string Csv(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : s;
+
+    /// <summary>One image, or every image under a folder (ids are relative paths without extension).</summary>
+    internal static IReadOnlyList<Sample> ListImages(string input)
+    {
+        if (File.Exists(input)) return [new Sample(Path.GetFileNameWithoutExtension(input), Path.GetFullPath(input), Split.Test, "unlabelled")];
+        if (!Directory.Exists(input)) throw InspectaUserException.ForFile(input, "no such image or folder.");
+        var files = Directory.GetFiles(input, "*", SearchOption.AllDirectories)
+            .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Order(StringComparer.Ordinal).ToArray();
+        if (files.Length == 0) throw InspectaUserException.ForFile(input, "the folder holds no images (png, jpg, bmp, tif).");
+        return files.Select(f =>
+        {
+            string rel = Path.GetRelativePath(input, f);
+            return new Sample(Path.ChangeExtension(rel, null), Path.GetFullPath(f), Split.Test, "unlabelled");
+        }).ToArray();
+    }
+}

@@ -1,0 +1,82 @@
+using Inspecta.Detectors;
+using Inspecta.Detectors.PatchCore;
+using Inspecta.Detectors.Spade;
+using Inspecta.Tests.Infrastructure;
+
+namespace Inspecta.Tests.Detectors;
+
+/// <summary>Model files of the feature-based detectors: bit-identical reloads, pinned backbones, clear errors.</summary>
+public class DeepModelFileTests
+{
+    private static string Squeeze => Path.Combine(SharedData.ModelsDir, "squeezenet1_1_imagenet_features.onnx");
+
+    [SharedTheory("models", "squeezenet1_1_imagenet_features.onnx")]
+    [InlineData("patchcore")]
+    [InlineData("spade")]
+    [InlineData("padim")]
+    public void TrainedModelReloadsBitIdentically(string method)
+    {
+        using var tmp = new TempDir();
+        var train = PadimFormTests.Synthetic(8, 3);
+        var validation = PadimFormTests.Synthetic(2, 4);
+        var test = PadimFormTests.Synthetic(1, 11)[0];
+        var detector = DetectorCatalog.Get(method).Create(new FitOptions
+        {
+            Backbone = Squeeze, ImageSize = 96, Layers = ["fire3", "fire5"], CoresetRatio = 0.25, FeatureChannels = 24, TopImages = 3,
+        });
+        using var model = ModelTrainer.Train(detector, train, validation, minDefectArea: 50);
+        Assert.NotNull(model.Thresholds);
+        Assert.Equal("max-area", model.Thresholds!.Estimator);
+        Assert.Equal(8, model.Summary!.TrainImages);
+        model.Save(tmp["m.inspecta"]);
+
+        using var back = TrainedModel.Load(tmp["m.inspecta"]);
+        Assert.Equal(method, back.Detector.Method);
+        Assert.Equal(model.Thresholds, back.Thresholds);
+        var a = model.Detector.Predict(test);
+        var b = back.Detector.Predict(test);
+        Assert.Equal(BitConverter.SingleToInt32Bits(a.Score), BitConverter.SingleToInt32Bits(b.Score));
+        Assert.Equal(a.Map!.Data, b.Map!.Data);
+        Assert.Equal((96, 96), (a.Map.Height, a.Map.Width));
+        // The threshold was calibrated so that no good validation map has a component of 50 px above it.
+        foreach (var v in validation) Assert.True(back.Detector.Predict(v).Score <= back.Thresholds!.Image);
+    }
+
+    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    public void ABackboneWithADifferentHashIsRefused()
+    {
+        using var tmp = new TempDir();
+        File.Copy(Squeeze, tmp["net.onnx"]);
+        using (var d = new PatchCoreDetector(new FitOptions { Backbone = tmp["net.onnx"], ImageSize = 64, CoresetRatio = 0.5 }))
+        {
+            d.Fit(PadimFormTests.Synthetic(2, 5, 64));
+            new TrainedModel(d, null, null).Save(tmp["m.inspecta"]);
+        }
+        // Same file name, different bytes (a re-exported or corrupted backbone).
+        var bytes = File.ReadAllBytes(tmp["net.onnx"]);
+        File.WriteAllBytes(tmp["net.onnx"], [.. bytes, 0]);
+        var ex = Assert.Throws<InspectaUserException>(() => TrainedModel.Load(tmp["m.inspecta"]));
+        Assert.Contains("SHA-256", ex.Message);
+        Assert.Contains("m.inspecta", ex.Message);
+    }
+
+    [Fact]
+    public void EmptyTrainSetAndBadOptionsAreUserErrors()
+    {
+        Assert.Throws<InspectaUserException>(() => ModelTrainer.Train(new PatchCoreDetector(new FitOptions()), [], []));
+        Assert.Throws<InspectaUserException>(() => new PatchCoreDetector(new FitOptions { CoresetRatio = 0 }));
+        Assert.Throws<InspectaUserException>(() => new PatchCoreDetector(new FitOptions { NumNeighbours = 0 }));
+        Assert.Throws<InspectaUserException>(() => new SpadeDetector(new FitOptions { TopImages = 0 }));
+    }
+
+    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    public void CorruptImageIsAUserErrorNamingTheFile()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["broken.png"], "not a png");
+        using var d = new PatchCoreDetector(new FitOptions { Backbone = Squeeze, ImageSize = 64 });
+        var bad = new Inspecta.Datasets.Sample("broken", tmp["broken.png"], Inspecta.Datasets.Split.Train, "good");
+        var ex = Assert.Throws<InspectaUserException>(() => d.Fit([.. PadimFormTests.Synthetic(1, 1, 64), bad]));
+        Assert.Contains("broken.png", ex.Message);
+    }
+}
