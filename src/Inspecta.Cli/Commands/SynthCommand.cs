@@ -82,12 +82,13 @@ internal static class SynthCommand
         var meshes = new Option<string?>("--meshes") { Description = "anomaly-shapenet: folder of your own meshes (OFF, PLY, OBJ, STL); each file becomes a class." };
         var count = new Option<int?>("--count", "-n") { Description = "mvtec3d: good training scans per class (default 40); anomaly-shapenet: templates per class (default 4)." };
         var testCount = new Option<int?>("--test-count") { Description = "Test samples per defect type (default: anomaly-shapenet 4, mvtec3d count/5)." };
+        var normals = new Option<int?>("--normal-count") { Description = "anomaly-shapenet: defect-free test clouds per class (default 8)." };
         var points = new Option<int[]>("--points") { Description = "anomaly-shapenet: points per cloud as MIN MAX (default 8000 16000; Anomaly-ShapeNet clouds have 8000–30000).", AllowMultipleArgumentsPerToken = true };
         var size = new Option<int>("--size") { Description = "mvtec3d: image side in pixels.", DefaultValueFactory = _ => 256 };
         var seed = SeedOption();
         var json = JsonOption();
         var cmd = new Command("3d", "Anomaly-ShapeNet-style point clouds (bulge, concavity, hole, break, bending, crack carved on meshes) or MVTec 3D-AD-style scans (dent, bump, hole, cut, colour-only contamination).");
-        foreach (var o in new Option[] { outOpt, style, classes, meshes, count, testCount, points, size, seed, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { outOpt, style, classes, meshes, count, testCount, normals, points, size, seed, json }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             string outDir = Path.GetFullPath(parse.GetValue(outOpt)!);
@@ -118,6 +119,7 @@ internal static class SynthCommand
                     Seed = parse.GetValue(seed),
                     Templates = parse.GetValue(count) ?? 4,
                     TestPerDefect = parse.GetValue(testCount) ?? 4,
+                    TestNormal = parse.GetValue(normals) ?? 8,
                     MinPoints = pts.Length == 2 ? pts[0] : 8_000,
                     MaxPoints = pts.Length == 2 ? pts[1] : 16_000,
                 };
