@@ -9,6 +9,12 @@ if (args.Length > 0 && args[0] == "search-figures")
     SearchFigures.Print(quick: args.Contains("--quick"));
     return;
 }
+// `search-figures-real <bottle dir> <backbone.onnx>`: the same on real PatchCore features of MVTec bottle.
+if (args.Length > 2 && args[0] == "search-figures-real")
+{
+    SearchFigures.PrintReal(args[1], args[2]);
+    return;
+}
 // `eval-figures [repeats]` times the exact evaluation on a bottle-sized synthetic set and prints peak memory;
 // `eval-write-bottle-maps <bottle dir> <out dir>` writes synthetic maps for the real bottle test set (to time `inspecta eval`).
 if (args.Length > 2 && args[0] == "eval-write-bottle-maps")

@@ -22,6 +22,7 @@ public static class CliApp
         {
             DatasetCommand.Create(console),
             ReportCommand.Create(console),
+            BenchCommand.Create(console),
             ModelsCommand.Create(console),
             EvalCommand.Create(console),
             FitCommand.Create(console),

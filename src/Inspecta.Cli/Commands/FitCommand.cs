@@ -32,6 +32,8 @@ internal static class FitCommand
         {
             dataset, category, format, method, output, backbone, layers, coreset, imageSize, centerCrop, neighbours, channels, maxMemory, topImages, seed, minArea, json,
         };
+        var classical = new ClassicalFitOptions();
+        classical.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             var entry = DetectorCatalog.Get(parse.GetValue(method)!);
@@ -48,6 +50,7 @@ internal static class FitCommand
                 MaxMemoryBytes = parse.GetValue(maxMemory) is { } m ? ParseBytes(m) : null,
                 TopImages = parse.GetValue(topImages),
             };
+            options = classical.Apply(parse, options);
             string outPath = parse.GetValue(output)!;
             var cat = OpenCategory(parse.GetValue(dataset)!, parse.GetValue(category), parse.GetValue(format), options.Seed);
             var train = cat.RequireTrain();

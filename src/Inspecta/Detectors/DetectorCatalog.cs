@@ -11,6 +11,8 @@ public static class DetectorCatalog
 
     private static readonly Entry[] Entries =
     [
+        new("feature-dictionary", "CNN feature dictionary: PCA + k-means of pooled patch features (Napoletano et al.)", true, o => new FeatureDictionary.FeatureDictionaryDetector(o), FeatureDictionary.FeatureDictionaryDetector.Load),
+        new("texture-gmm", "GMM texture inspection: patch likelihood on an image pyramid (Böttger & Ulrich)", false, o => new TextureGmm.TextureGmmDetector(o), TextureGmm.TextureGmmDetector.Load),
         new("variation", "Variation model: per-pixel mean and deviation, optional rigid alignment (Steger et al.)", false, o => new VariationModel.VariationModelDetector(o), VariationModel.VariationModelDetector.Load),
         // Methods register here, e.g.:
         // new("patchcore", "PatchCore (Roth et al.)", true, o => new PatchCoreDetector(o), PatchCoreDetector.Load),
