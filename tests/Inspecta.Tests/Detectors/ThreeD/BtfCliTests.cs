@@ -4,11 +4,11 @@ using Inspecta.Tests.Infrastructure;
 
 namespace Inspecta.Tests.Detectors.ThreeD;
 
-/// <summary><c>inspecta fit --method btf-fpfh</c> on an MVTec 3D-AD-layout folder, then the model file on the test scans.</summary>
+/// <summary><c>inspecta fit --method btf-fpfh</c> on an MVTec 3D-AD-layout folder, then <c>inspecta eval --model</c>.</summary>
 public class BtfCliTests
 {
     [Fact]
-    public void FitOnAnMvtec3dFolderWritesAWorkingModel()
+    public void FitThenEvalModelOnAnMvtec3dFolder()
     {
         using var data = new SyntheticScanCategory(size: 96, train: 8, testGood: 3, perDefect: 1, seed: 21);
         using var tmp = new TempDir();
@@ -20,19 +20,13 @@ public class BtfCliTests
         Assert.Equal("btf-fpfh", summary["method"]!.GetValue<string>());
         Assert.True(File.Exists(model));
 
-        // The model file predicts the synthetic test scans (eval --model runs exactly this once it lands on main).
-        using var trained = Inspecta.Detectors.TrainedModel.Load(model);
-        Assert.NotNull(trained.Thresholds);
-        var category = data.Read();
-        var images = category.Test.Select(s =>
-        {
-            var p = trained.Detector.Predict(s);
-            return new Inspecta.Evaluation.EvaluatedImage(s.Label, s.Id, p.Score, p.Map!, s.LoadGroundTruth());
-        }).ToList();
-        var metrics = Inspecta.Evaluation.MetricsEvaluator.Evaluate(images, new Inspecta.Evaluation.EvaluationOptions());
-        Assert.Equal(7, metrics.ImageCount);
-        Assert.True(metrics.ImageAuroc >= 0.75, $"image AUROC {metrics.ImageAuroc}");
-        Assert.True(metrics.PixelAuroc >= 0.9, $"pixel AUROC {metrics.PixelAuroc}");
+        var eval = CliRunner.Run("eval", "--model", model, "--dataset", data.Root, "--category", SyntheticScanCategory.ObjectName, "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
+        var metrics = JsonNode.Parse(eval.Stdout)!;
+        Assert.Equal(7, metrics["n_images"]!.GetValue<int>());
+        Assert.True(metrics["image_auroc"]!.GetValue<double>() >= 0.75, eval.Stdout);
+        Assert.True(metrics["pixel_auroc"]!.GetValue<double>() >= 0.9, eval.Stdout);
+        Assert.True(metrics["timing"]!["predict_ms_median"]!.GetValue<double>() > 0, eval.Stdout);
     }
 
     [Fact]
