@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Inspecta.Datasets;
 using Inspecta.Detectors;
+using Inspecta.Detectors.TextureGmm;
 using Inspecta.Detectors.VariationModel;
 using Inspecta.Imaging;
 
@@ -8,9 +9,12 @@ namespace Inspecta.Benchmarks;
 
 /// <summary>
 /// Predict time of the classical baselines on 900×900 colour images (the MVTec AD bottle size).
-/// Images are in memory, so decoding is not measured. Targets: variation &lt; 20 ms, texture-gmm &lt; 500 ms.
+/// Images are in memory, so decoding is not measured. Targets: variation &lt; 20 ms, texture-gmm &lt; 500 ms. The texture model is fitted on the
+/// same smooth "part" images; its predict cost depends on the number of mixture components BIC picks
+/// per level, which <see cref="SetupTexture"/> leaves to the data;
+/// the 8-component variant is the worst case of the default candidates.
 /// </summary>
-[SimpleJob(warmupCount: 3, iterationCount: 15)]
+[SimpleJob(warmupCount: 2, iterationCount: 10)]
 [MemoryDiagnoser]
 public class ClassicalBenchmarks
 {
@@ -19,24 +23,52 @@ public class ClassicalBenchmarks
     private VariationModelDetector _variationRigid = null!;
     private Sample _test = null!;
     private PhaseCorrelationAligner _aligner = null!;
+    private TextureGmmDetector _texture = null!;
+    private TextureGmmDetector _texture8 = null!;
 
-    [GlobalSetup]
-    public void Setup()
+    // One setup per target: BenchmarkDotNet runs every case in its own process, so each fits only what it measures.
+    [GlobalSetup(Targets = [nameof(Variation), nameof(VariationRigid), nameof(AlignmentEstimate)])]
+    public void SetupVariation()
     {
-        var train = Enumerable.Range(0, 8).Select(i => Good(Part(i), i)).ToList();
+        var train = Train(8);
         _variation = new VariationModelDetector(new FitOptions());
         _variation.Fit(train);
         _variationRigid = new VariationModelDetector(new FitOptions { Alignment = "rigid" });
         _variationRigid.Fit(train);
-        _test = Good(Part(100), 100);
         _aligner = PhaseCorrelationAligner.FromReference(AlignmentMode.Rigid, train[0].Image!, VariationModelDetector.AlignmentWorkSize);
+        _test = Good(Part(100), 100);
     }
+
+    /// <summary>Default texture-gmm configuration (400² working size, 4 levels, 7×7 patches, BIC over {1, 2, 4, 8}).</summary>
+    [GlobalSetup(Target = nameof(TextureGmm))]
+    public void SetupTexture()
+    {
+        _texture = new TextureGmmDetector(new FitOptions());
+        _texture.Fit(Train(6));
+        _test = Good(Part(100), 100);
+    }
+
+    [GlobalSetup(Target = nameof(TextureGmm8))]
+    public void SetupTexture8()
+    {
+        _texture8 = new TextureGmmDetector(new FitOptions { GmmComponents = [8] });
+        _texture8.Fit(Train(6));
+        _test = Good(Part(100), 100);
+    }
+
+    private static List<Sample> Train(int count) => Enumerable.Range(0, count).Select(i => Good(Part(i), i)).ToList();
 
     [Benchmark(Description = "variation predict 900x900x3")]
     public float Variation() => _variation.Predict(_test).Score;
 
     [Benchmark(Description = "variation predict 900x900x3, rigid alignment")]
     public float VariationRigid() => _variationRigid.Predict(_test).Score;
+
+    [Benchmark(Description = "texture-gmm predict 900x900x3 (default config)")]
+    public float TextureGmm() => _texture.Predict(_test).Score;
+
+    [Benchmark(Description = "texture-gmm predict 900x900x3, 8 components on every level")]
+    public float TextureGmm8() => _texture8.Predict(_test).Score;
 
     [Benchmark(Description = "rigid alignment estimate only (256² working grid)")]
     public double AlignmentEstimate() => _aligner.Estimate(_test.Image!).Angle;

@@ -9,6 +9,12 @@ if (args.Length > 0 && args[0] == "search-figures")
     SearchFigures.Print(quick: args.Contains("--quick"));
     return;
 }
+// `search-figures-real <bottle dir> <backbone.onnx>`: the same on real PatchCore features of MVTec bottle.
+if (args.Length > 2 && args[0] == "search-figures-real")
+{
+    SearchFigures.PrintReal(args[1], args[2]);
+    return;
+}
 // `eval-figures [repeats]` times the exact evaluation on a bottle-sized synthetic set and prints peak memory;
 // `eval-write-bottle-maps <bottle dir> <out dir>` writes synthetic maps for the real bottle test set (to time `inspecta eval`).
 if (args.Length > 2 && args[0] == "eval-write-bottle-maps")
@@ -36,6 +42,12 @@ if (args.Length > 0 && args[0] == "geometry-figures")
 if (args.Length > 0 && args[0] == "imaging-figures")
 {
     ImagingFigures.Print(args.Length > 1 ? int.Parse(args[1]) : 15);
+    return;
+}
+// `btf-figures <size> <train> [btf-raw,btf-fpfh,btf-fpfh-rgb] [backbone.onnx]` times BTF on a synthetic MVTec 3D-AD-style category.
+if (args.Length > 2 && args[0] == "btf-figures")
+{
+    BtfFigures.Print(int.Parse(args[1]), int.Parse(args[2]), args.Length > 3 ? args[3] : "btf-raw,btf-fpfh", args.Length > 4 ? args[4] : null);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -22,11 +22,14 @@ public static class CliApp
         {
             DatasetCommand.Create(console),
             ReportCommand.Create(console),
+            BenchCommand.Create(console),
             ModelsCommand.Create(console),
             EvalCommand.Create(console),
             FitCommand.Create(console),
             PredictCommand.Create(console),
             PcCommand.Create(console),
+            SynthCommand.Create(console),
+            DemoCommand.Create(console),
         })
             root.Subcommands.Add(command);
         return root;

@@ -17,8 +17,9 @@ internal static class EvalCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "Dataset root folder (MVTec AD or MVTec LOCO AD layout).", Required = true };
         var category = new Option<string>("--category") { Description = "Category to evaluate, e.g. bottle.", Required = true };
-        var maps = new Option<string?>("--maps") { Description = "Folder of float32 TIFF anomaly maps laid out as <maps>/<category>/test/<defect>/<id>.tiff (or give --model)." };
-        var model = new Option<string?>("--model") { Description = "Fitted model (inspecta fit): predict the test set and evaluate it. Point-cloud datasets (Real3D-AD, Anomaly-ShapeNet) report object and point AUROC." };
+        var maps = new Option<string?>("--maps") { Description = "Folder of float32 TIFF anomaly maps laid out as <maps>/<category>/test/<defect>/<id>.tiff." };
+        var model = new Option<string?>("--model") { Description = "Instead of --maps: run this fitted model (.inspecta) on the test set; adds timing and the stored threshold." };
+        var saveMaps = new Option<string?>("--save-maps") { Description = "With --model: also write the maps as <dir>/<category>/test/<defect>/<id>.tiff." };
         var limits = new Option<string>("--limits") { Description = "FPR integration limits for AU-PRO / AU-sPRO.", DefaultValueFactory = _ => "0.01,0.05,0.1,0.3,1.0" };
         var proThresholds = new Option<int?>("--pro-thresholds") { Description = "Also compute AU-PRO from N equidistant thresholds (the MVTec 3D-AD code's variant)." };
         var json = new Option<string?>("--json") { Description = "Write the metrics as JSON to this file, or to stdout when no file is given.", Arity = ArgumentArity.ZeroOrOne };
@@ -26,10 +27,13 @@ internal static class EvalCommand
         var threshold = new Option<double?>("--threshold") { Description = "Also report image accuracy, pixel FPR/TPR and PRO at this segmentation threshold." };
         var validationMaps = new Option<string?>("--validation-maps") { Description = "Folder of anomaly maps of GOOD validation images (*.tiff, searched recursively): calibrate thresholds (max, 0.99-quantile, 3-sigma, max-area) and report each on the test set." };
         var minDefectArea = new Option<int?>("--min-defect-area") { Description = "Max-area calibration: smallest defect area in pixels (default 0.1% of the image area)." };
+        var report = new Option<string?>("--report") { Description = "Also write the HTML report (metrics, curves, worst-first gallery) to this file." };
+        var reportOptions = ReportCliOptions.Create();
 
         var command = new Command("eval", "Evaluate anomaly maps against ground truth: image/pixel AUROC, pixel AP, F1-max, AU-PRO (MVTec AD) or AU-sPRO (MVTec LOCO AD), exactly as the official MVTec code computes them.");
-        foreach (var o in new Option[] { dataset, category, maps, model, limits, proThresholds, json, curves, threshold, validationMaps, minDefectArea })
+        foreach (var o in new Option[] { dataset, category, maps, model, saveMaps, limits, proThresholds, json, curves, threshold, validationMaps, minDefectArea, report })
             command.Options.Add(o);
+        reportOptions.AddTo(command);
 
         command.SetAction(parse =>
         {
@@ -46,23 +50,42 @@ internal static class EvalCommand
             options.Validate();
 
             string? mapsDir = parse.GetValue(maps), modelPath = parse.GetValue(model);
-            if ((mapsDir is null) == (modelPath is null)) throw new InspectaUserException("Give exactly one of --maps (anomaly maps on disk) or --model (a fitted model to run on the test set).");
+            if ((mapsDir is null) == (modelPath is null)) throw new InspectaUserException("Give exactly one of --maps <dir> or --model <file.inspecta>.");
+            if (parse.GetValue(saveMaps) is not null && modelPath is null) throw new InspectaUserException("--save-maps needs --model.");
             using var trained = modelPath is null ? null : Detectors.TrainedModel.Load(modelPath);
             if (trained is not null)
             {
-                var cat = DatasetReader.Open(parse.GetValue(dataset)!).Get(options.Category);
-                if (ModelPredictionSource.IsPointCloud(cat.Format))
-                    return EvalPointCloudCommand.Run(console, trained, cat, jsonToStdout, jsonPath);
+                // Point-cloud datasets (Real3D-AD, Anomaly-ShapeNet) have per-point ground truth: object and point AUROC instead of maps.
+                var pointCategory = DatasetReader.Open(parse.GetValue(dataset)!).Get(options.Category);
+                if (ModelPredictionSource.IsPointCloud(pointCategory.Format))
+                    return EvalPointCloudCommand.Run(console, trained, pointCategory, jsonToStdout, jsonPath);
             }
-            var input = console.RunWithProgress("eval",
-                p => trained is null ? ObtainFromMaps(parse.GetValue(dataset)!, options.Category, mapsDir!, p) : ObtainFromModel(trained, parse.GetValue(dataset)!, options.Category, p),
-                logToStderr: jsonToStdout);
+            Detectors.ModelTestRun.Result? run = null;
+            var input = console.RunWithProgress("eval", p =>
+            {
+                if (trained is null) return ObtainFromMaps(parse.GetValue(dataset)!, options.Category, mapsDir!, p);
+                run = ObtainFromModel(trained, parse.GetValue(dataset)!, options.Category, parse.GetValue(saveMaps), p);
+                return run.Input;
+            }, logToStderr: jsonToStdout);
             foreach (string note in input.Notes) console.Info($"note: {note}", jsonToStdout);
             options = options with { Category = input.Category };
 
             var (node, summary, curveList) = console.RunWithProgress("metrics", p => Evaluate(input, options, p), logToStderr: jsonToStdout);
 
             var thresholds = ThresholdReports(input, parse.GetValue(threshold), parse.GetValue(validationMaps), parse.GetValue(minDefectArea));
+            if (trained?.Thresholds is { } stored)
+                thresholds.Insert(0, ($"stored_{stored.Estimator}", ThresholdReport.At(input.Images, stored.Pixel)));
+            if (run is not null)
+            {
+                node["method"] = trained!.Detector.Method;
+                node["timing"] = new JsonObject
+                {
+                    ["fit_s"] = trained.Summary is { } ts ? JsonValue.Create(ts.FitSeconds) : null,
+                    ["predict_ms_median"] = Math.Round(run.MedianMs, 2),
+                    ["predict_ms_p95"] = Math.Round(run.P95Ms, 2),
+                };
+                summary.Add($"  timing        fit {(trained.Summary is { } s2 ? $"{s2.FitSeconds:F1} s" : "n/a")}   predict median {run.MedianMs:F0} ms   p95 {run.P95Ms:F0} ms");
+            }
             if (thresholds.Count > 0)
             {
                 var t = new JsonObject();
@@ -70,6 +93,31 @@ internal static class EvalCommand
                 node["thresholds"] = t;
                 summary.AddRange(thresholds.Select(r => FormatReport(r.Name, r.Report)));
             }
+
+            string? reportPath = parse.GetValue(report);
+            if ((reportPath is not null || jsonPath is not null) && !input.IsLoco)
+            {
+                // What `inspecta report <eval.json>` needs later, and the report itself when asked for.
+                var test = DatasetReader.Open(parse.GetValue(dataset)!).Get(input.Category).Test;
+                var reportThreshold = EvalReport.Threshold(parse.GetValue(threshold), thresholds);
+                var context = EvalReport.Context(parse.GetValue(dataset)!, input.Category, parse.GetValue(maps)!);
+                string title = $"Inspecta evaluation: {input.Category}";
+                var manifest = Reporting.ReportManifest.FromSamples(input.Images, test, s => MapFolderSource.MapPath(parse.GetValue(maps)!, input.Category, s)) with
+                {
+                    Title = title, Threshold = reportThreshold, Context = context, Limits = options.Limits, ProThresholds = options.ProThresholds,
+                };
+                node[Reporting.ReportManifest.JsonKey] = manifest.ToJson();
+                if (reportPath is not null)
+                {
+                    var rendering = reportOptions.Read(parse);
+                    var written = console.RunWithProgress("report", p => Reporting.HtmlReportWriter.Write(
+                        Reporting.ReportInputs.FromEvaluatedImages(input.Images, test, options, reportThreshold, title, context, p), reportPath, rendering, p),
+                        logToStderr: jsonToStdout);
+                    ReportCliOptions.PrintResult(console, written, jsonToStdout);
+                }
+            }
+            else if (reportPath is not null)
+                throw new InspectaUserException("--report supports the MVTec AD protocol; MVTec LOCO AD reports are not implemented yet.");
 
             if (curvesDir is not null && curveList is not null)
             {
@@ -91,28 +139,29 @@ internal static class EvalCommand
         return command;
     }
 
-    /// <summary>Runs a fitted model on the category's test samples (maps at ground-truth resolution, the model's image scores).</summary>
-    internal static EvaluationInput ObtainFromModel(Detectors.TrainedModel trained, string datasetRoot, string categoryName, IProgress<Detectors.ProgressUpdate> progress)
-    {
-        var category = DatasetReader.Open(datasetRoot).Get(categoryName);
-        return ModelPredictionSource.Load(trained.Detector, category, LocoSaturation(category), progress);
-    }
-
-    private static IReadOnlyList<DefectSaturation>? LocoSaturation(Category category) =>
-        category.Format == DatasetFormat.MvtecLoco
-            ? category.DefectsConfig?.Entries.Select(e => new DefectSaturation(e.DefectName, e.PixelValue, e.SaturationThreshold, e.RelativeSaturation)).ToList()
-              ?? throw InspectaUserException.ForFile(category.Path, $"MVTec LOCO AD category has no {LocoDefectsConfig.FileName}; AU-sPRO needs its saturation thresholds.")
-            : null;
-
     /// <summary>Obtains the images from maps on disk; the test samples and ground truth come from the dataset reader.</summary>
     internal static EvaluationInput ObtainFromMaps(string datasetRoot, string categoryName, string mapsRoot, IProgress<Detectors.ProgressUpdate> progress)
     {
         var category = DatasetReader.Open(datasetRoot).Get(categoryName);
-        var loco = LocoSaturation(category);
+        IReadOnlyList<DefectSaturation>? loco = category.Format == DatasetFormat.MvtecLoco
+            ? category.DefectsConfig?.Entries.Select(e => new DefectSaturation(e.DefectName, e.PixelValue, e.SaturationThreshold, e.RelativeSaturation)).ToList()
+              ?? throw InspectaUserException.ForFile(category.Path, $"MVTec LOCO AD category has no {LocoDefectsConfig.FileName}; AU-sPRO needs its saturation thresholds.")
+            : null;
         return MapFolderSource.Load(mapsRoot, category.Name, category.Test,
             s => s.LoadGroundTruth(),
             loco is null ? null : s => s.LoadGroundTruthChannels(),
             loco, progress);
+    }
+
+    /// <summary>Runs a fitted model on the category's test set (the detector computes; this only wires the dataset in).</summary>
+    internal static Detectors.ModelTestRun.Result ObtainFromModel(Detectors.TrainedModel model, string datasetRoot, string categoryName, string? saveMaps, IProgress<Detectors.ProgressUpdate> progress)
+    {
+        var category = DatasetReader.Open(datasetRoot).Get(categoryName);
+        var loco = category.Format == DatasetFormat.MvtecLoco
+            ? category.DefectsConfig?.Entries.Select(e => new DefectSaturation(e.DefectName, e.PixelValue, e.SaturationThreshold, e.RelativeSaturation)).ToList()
+              ?? throw InspectaUserException.ForFile(category.Path, $"MVTec LOCO AD category has no {LocoDefectsConfig.FileName}; AU-sPRO needs its saturation thresholds.")
+            : null;
+        return Detectors.ModelTestRun.Run(model, category, loco, saveMaps, progress);
     }
 
     /// <summary>Evaluates in the protocol of the input's layout; returns the JSON, the human summary and the curves.</summary>

@@ -38,6 +38,8 @@ internal static class FitCommand
             dataset, category, format, method, output, backbone, layers, coreset, imageSize, centerCrop, neighbours, channels, maxMemory, topImages, seed, minArea, json,
             voxelResolution, descriptor, centres, patchPoints, register,
         };
+        var classical = new ClassicalFitOptions();
+        classical.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             var entry = DetectorCatalog.Get(parse.GetValue(method)!);
@@ -59,6 +61,7 @@ internal static class FitCommand
                 PatchPoints = parse.GetValue(patchPoints),
                 Register = parse.GetValue(register),
             };
+            options = classical.Apply(parse, options);
             string outPath = parse.GetValue(output)!;
             var cat = OpenCategory(parse.GetValue(dataset)!, parse.GetValue(category), parse.GetValue(format), options.Seed);
             var train = cat.RequireTrain();

@@ -24,9 +24,9 @@ internal sealed class ReportCliOptions
         return new ReportOptions { ThumbnailSize = size, FullSizeImages = !parse.GetValue(NoFullSize) };
     }
 
-    public static void PrintResult(CliConsole console, ReportResult result)
+    public static void PrintResult(CliConsole console, ReportResult result, bool toStderr = false)
     {
         string files = result.FilesDirectory is null ? "" : $"; {result.FullSizeFiles} full-size views in {result.FilesDirectory}";
-        console.Info($"Report: {result.HtmlPath} ({result.HtmlBytes / (1024.0 * 1024.0):F1} MB, {result.Items} images{files})");
+        console.Info($"Report: {result.HtmlPath} ({result.HtmlBytes / (1024.0 * 1024.0):F1} MB, {result.Items} images{files})", toStderr);
     }
 }

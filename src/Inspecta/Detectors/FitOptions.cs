@@ -20,6 +20,8 @@ public sealed record FitOptions
     public string? ChannelFusion { get; init; }
     /// <summary>"none", "translation" or "rigid" registration to the first training image.</summary>
     public string? Alignment { get; init; }
+    /// <summary>"none" or "plane": divide out each image's lighting (gain + linear gradient) fitted against the mean.</summary>
+    public string? Illumination { get; init; }
 
     // GMM texture inspection (--method texture-gmm)
     /// <summary>Number of image pyramid levels (texture-gmm: 4).</summary>

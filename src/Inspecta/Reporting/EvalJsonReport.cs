@@ -66,8 +66,7 @@ public static class EvalJsonReport
 
     private static (int H, int W) ImageSize(string path)
     {
-        // NOTE(report): ImageIO.ReadInfo (header only) once the imaging work lands it.
-        var image = ImageIO.Read(path);
-        return (image.Height, image.Width);
+        var info = ImageIO.ReadInfo(path);
+        return (info.Height, info.Width);
     }
 }

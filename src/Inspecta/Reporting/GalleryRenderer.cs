@@ -35,7 +35,7 @@ public static class GalleryRenderer
         int h = image.Height, w = image.Width;
         var gt = item.LoadGroundTruth();
         if (gt is not null && (gt.Height != h || gt.Width != w))
-            throw new InvalidOperationException($"{item.Label}/{item.Id}: ground truth {gt.Height}×{gt.Width} does not match image {h}×{w}.");
+            gt = Resize.Nearest(gt, h, w);   // e.g. evaluation at a reduced ground-truth resolution
         var map = item.LoadMap();
         if (map is not null && (map.Height != h || map.Width != w))
             map = Resize.Bilinear(map, h, w);

@@ -12,7 +12,7 @@ public static class GroundTruthFiles
         string? first = null;
         foreach (string p in paths)
         {
-            var m = ReadMask(p);
+            var m = ImageIO.ReadMask(p);
             union ??= new Mask(m.Height, m.Width);
             first ??= p;
             if (m.Height != union.Height || m.Width != union.Width)
@@ -20,15 +20,5 @@ public static class GroundTruthFiles
             for (int i = 0; i < m.Data.Length; i++) if (m.Data[i] != 0) union.Data[i] = 1;
         }
         return union;
-    }
-
-    // NOTE(report): replace with ImageIO.ReadMask when the imaging work lands it.
-    private static Mask ReadMask(string path)
-    {
-        var img = ImageIO.Read(path);
-        var m = new Mask(img.Height, img.Width);
-        ReadOnlySpan<float> v = img.Plane(0);
-        for (int i = 0; i < v.Length; i++) m.Data[i] = v[i] > 0 ? (byte)1 : (byte)0;
-        return m;
     }
 }

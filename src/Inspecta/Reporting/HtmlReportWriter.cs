@@ -106,7 +106,7 @@ public static class HtmlReportWriter
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<title>").Append(E(input.Title)).Append("</title>\n")
             .Append("<style>").Append(HtmlReportAssets.Css)
-            .Append(".views figure { width: ").Append(options.ThumbnailSize).Append("px; }\n</style>\n</head>\n<body>\n")
+            .Append(".views figure { max-width: ").Append(options.ThumbnailSize).Append("px; }\n</style>\n</head>\n<body>\n")
             .Append("<header class=\"top\"><h1>").Append(E(input.Title)).Append("</h1>\n<dl class=\"context\">");
         foreach (var (k, v) in input.Context)
             html.Append("<div><dt>").Append(E(k)).Append("</dt><dd>").Append(E(v)).Append("</dd></div>");
@@ -118,7 +118,7 @@ public static class HtmlReportWriter
     {
         html.Append("<section id=\"summary\"><h2>Summary</h2>\n<table class=\"metrics\"><thead><tr><th>metric</th><th>value</th><th>notes</th></tr></thead><tbody>\n");
         foreach (var m in input.Metrics)
-            html.Append("<tr><td>").Append(E(m.Name)).Append("</td><td class=\"v\">").Append(F(m.Value)).Append("</td><td class=\"n\">").Append(E(m.Note ?? "")).Append("</td></tr>\n");
+            html.Append("<tr><td>").Append(E(m.Name)).Append("</td><td class=\"v\">").Append(m.Format is null ? F(m.Value) : m.Value.ToString(m.Format, CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">").Append(E(m.Note ?? "")).Append("</td></tr>\n");
         if (threshold is not null)
         {
             html.Append("<tr><td>threshold</td><td class=\"v\">").Append(threshold.Value.ToString("G6", CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">").Append(E(threshold.Source)).Append("</td></tr>\n");

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Inspecta.Datasets;
+using Inspecta.Detectors;
 using Inspecta.Evaluation;
 using Inspecta.Imaging;
 
@@ -28,8 +30,8 @@ public static class ReportInputs
                 metrics.Add(new($"AU-PRO@{limit.ToString("0.###", inv)} (equidistant)", v, $"{result.ProThresholds} equidistant thresholds (MVTec 3D-AD variant), FPR limit {limit.ToString("0.###", inv)}"));
         metrics.Add(new("image F1-max", result.ImageF1Max, $"at image threshold {result.ImageF1Threshold.ToString("G5", inv)} (chosen on the test set)"));
         metrics.Add(new("pixel F1-max", result.PixelF1Max, $"at pixel threshold {result.PixelF1Threshold.ToString("G5", inv)} (chosen on the test set)"));
-        metrics.Add(new("test images", result.ImageCount));
-        metrics.Add(new("ground-truth regions", result.RegionCount, "8-connected"));
+        metrics.Add(new("test images", result.ImageCount, null, "0"));
+        metrics.Add(new("ground-truth regions", result.RegionCount, "8-connected", "0"));
 
         Curve? Find(string name) => result.Curves?.FirstOrDefault(c => c.Name == name);
         ReportCurve? Plot(Curve? c, double? area) => c is null ? null : new ReportCurve(c.X, c.Y, area);
@@ -47,7 +49,12 @@ public static class ReportInputs
             PixelRoc = Plot(Find("pixel_roc"), result.PixelAuroc),
             Pro = Plot(Find("pro"), headline),
             ProLimits = limits,
-            Threshold = threshold,
+            // Without a calibrated threshold, judge at the test set's F1-optimal image and pixel thresholds, and say so.
+            Threshold = threshold ?? (double.IsFinite(result.ImageF1Threshold)
+                ? new ReportThreshold((float)result.ImageF1Threshold,
+                    $"F1-optimal on this test set (image F1 {result.ImageF1Max.ToString("F3", inv)}); no calibrated threshold was given")
+                  { Pixel = double.IsFinite(result.PixelF1Threshold) ? (float)result.PixelF1Threshold : null }
+                : null),
             Items = items,
         };
     }
@@ -63,5 +70,23 @@ public static class ReportInputs
             LoadGroundTruth = () => gt,
             SourcePath = sourcePath,
         };
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="images"/> (curves kept) and builds the report; each image's pixels are
+    /// loaded on demand from the test sample with the same label and id.
+    /// </summary>
+    public static ReportInput FromEvaluatedImages(IReadOnlyList<EvaluatedImage> images, IReadOnlyList<Sample> samples, EvaluationOptions options,
+        ReportThreshold? threshold, string title, IReadOnlyList<KeyValuePair<string, string>>? context = null, IProgress<ProgressUpdate>? progress = null)
+    {
+        var result = MetricsEvaluator.Evaluate(images, options with { ExportCurves = true }, progress);
+        var byKey = samples.ToDictionary(s => (s.Label, s.Id));
+        var items = images.Select(e =>
+        {
+            var sample = byKey.TryGetValue((e.Label, e.Id), out var s) ? s
+                : throw new InvalidOperationException($"No test sample {e.Label}/{e.Id} for the evaluated image.");
+            return Item(e, sample.LoadImage, string.IsNullOrEmpty(sample.Path) ? null : sample.Path);
+        }).ToArray();
+        return FromEvaluation(result, items, threshold, title, context);
     }
 }

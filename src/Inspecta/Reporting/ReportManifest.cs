@@ -24,6 +24,18 @@ public sealed record ReportManifest(IReadOnlyList<ReportManifestImage> Images)
     public IReadOnlyList<double> Limits { get; init; } = [];
     public int? ProThresholds { get; init; }
 
+    /// <summary>The manifest of evaluated test samples whose maps are files (<paramref name="mapPath"/>).</summary>
+    public static ReportManifest FromSamples(IReadOnlyList<Inspecta.Evaluation.EvaluatedImage> images, IReadOnlyList<Inspecta.Datasets.Sample> samples,
+        Func<Inspecta.Datasets.Sample, string> mapPath)
+    {
+        var byKey = samples.ToDictionary(s => (s.Label, s.Id));
+        return new ReportManifest([.. images.Select(e =>
+        {
+            var s = byKey[(e.Label, e.Id)];
+            return new ReportManifestImage(e.Label, e.Id, e.Score, s.Path, s.MaskPaths, mapPath(s));
+        })]);
+    }
+
     public JsonObject ToJson()
     {
         var o = new JsonObject

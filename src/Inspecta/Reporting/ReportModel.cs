@@ -4,7 +4,8 @@ using Inspecta.Imaging;
 namespace Inspecta.Reporting;
 
 /// <summary>One row of the report's summary table, e.g. ("AU-PRO", 0.91, "FPR limit 0.3").</summary>
-public sealed record ReportMetric(string Name, double Value, string? Note = null);
+/// <param name="Format">.NET number format; null = four decimals (use "0" for counts).</param>
+public sealed record ReportMetric(string Name, double Value, string? Note = null, string? Format = null);
 
 /// <summary>A curve to plot: x and y of equal length (e.g. FPR and TPR), and its area when known.</summary>
 public sealed record ReportCurve(double[] X, double[] Y, double? Area = null)

@@ -24,7 +24,8 @@ public sealed unsafe class ExactNearestNeighbours
     private readonly float[] _bank;
     private readonly float[] _packed;      // sliver s at [s*dim*Nr], k-major
     private readonly float[] _bankNorms;   // padded to slivers*Nr; NaN in padding so it is never a candidate
-    private readonly double _maxBankNorm;
+    private readonly double _maxBankNorm;  // of centred rows
+    private readonly float[] _mean;        // bank mean: the expansion runs on centred vectors
     private readonly int _slivers;
 
     /// <summary>Number of bank vectors.</summary>
@@ -55,15 +56,19 @@ public sealed unsafe class ExactNearestNeighbours
         _bankNorms = new float[_slivers * nr];
         _bankNorms.AsSpan(count).Fill(float.NaN);
 
+        // Centre on the bank mean: distances do not change, but the norms in the fp32 expansion (and with them
+        // its rounding error and the candidate window) shrink to the spread of the data.
+        _mean = ColumnMean(bank, count, dim);
         double maxNorm = 0;
         object gate = new();
         Parallel.For(0, _slivers, ParallelOptions, () => 0.0, (s, _, localMax) =>
         {
-            MicroKernel.PackB(bank, count, dim, s * nr, 0, dim, _packed.AsSpan(s * dim * nr, dim * nr));
+            Span<double> norms = stackalloc double[nr];
+            PackCentred(bank, count, dim, s * nr, nr, _mean, _packed.AsSpan(s * dim * nr, dim * nr), norms);
             int end = Math.Min(count, (s + 1) * nr);
             for (int j = s * nr; j < end; j++)
             {
-                double n = ExactDistance.SquaredNorm(bank.AsSpan(j * dim, dim));
+                double n = norms[j - s * nr];
                 _bankNorms[j] = (float)n;
                 localMax = Math.Max(localMax, n);
             }
@@ -115,19 +120,22 @@ public sealed unsafe class ExactNearestNeighbours
         var packedQ = new float[(long)panels * dim * mr];
         var qNorms = new float[panels * mr];
         var windows = new double[queryCount];
-        // Bound on |fp32 expansion − exact| for any bank row: dot product error ≤ γ_dim·‖q‖‖b‖ ≤ γ_dim(‖q‖²+‖b‖²)/2,
-        // plus a few roundings of norms and of the final sum; doubled for margin. The window is twice the bound.
+        // Bound on |fp32 expansion − exact| for any bank row, with q', b' the rounded centred vectors:
+        // dot product error ≤ γ_dim·‖q'‖‖b'‖ ≤ γ_dim(‖q'‖²+‖b'‖²)/2; the roundings of norms and of the final sum add
+        // ≤ 4u(‖q'‖²+‖b'‖²); rounding q − μ and b − μ changes the squared distance by ≤ 4u(‖q'‖²+‖b'‖²) (+ u² terms).
+        // Together ≤ (dim + 16)·u·(‖q'‖² + max‖b'‖²); doubled for margin. The window is twice the bound.
         double unitRound = Math.ScaleB(1.0, -24);
         Parallel.For(0, panels, ParallelOptions, p =>
         {
             var q = new ReadOnlySpan<float>((float*)queries, queryCount * dim);
-            MicroKernel.PackA(q, queryCount, dim, p * mr, 0, dim, packedQ.AsSpan(p * dim * mr, dim * mr));
+            Span<double> norms = stackalloc double[mr];
+            PackCentred(q, queryCount, dim, p * mr, mr, _mean, packedQ.AsSpan(p * dim * mr, dim * mr), norms);
             int end = Math.Min(queryCount, (p + 1) * mr);
             for (int i = p * mr; i < end; i++)
             {
-                double n = ExactDistance.SquaredNorm(q.Slice(i * dim, dim));
+                double n = norms[i - p * mr];
                 qNorms[i] = (float)n;
-                double bound = 2.0 * (dim + 8) * unitRound * (n + _maxBankNorm) + 1e-30;
+                double bound = 2.0 * (dim + 16) * unitRound * (n + _maxBankNorm) + 1e-30;
                 windows[i] = 2.0 * bound;
             }
         });
@@ -235,6 +243,54 @@ public sealed unsafe class ExactNearestNeighbours
         {
             outD[j] = (float)Math.Sqrt(exact[j].D2);
             outI[j] = exact[j].Index;
+        }
+    }
+
+    /// <summary>Per-dimension mean (double sums over fixed row chunks, merged in order: deterministic).</summary>
+    private static float[] ColumnMean(float[] rows, int count, int dim)
+    {
+        const int chunk = 1024;
+        int chunks = (count + chunk - 1) / chunk;
+        var partial = new double[chunks][];
+        Parallel.For(0, chunks, ParallelOptions, c =>
+        {
+            var sum = new double[dim];
+            for (int i = c * chunk, end = Math.Min(count, i + chunk); i < end; i++)
+            {
+                ReadOnlySpan<float> row = rows.AsSpan(i * dim, dim);
+                for (int d = 0; d < dim; d++) sum[d] += row[d];
+            }
+            partial[c] = sum;
+        });
+        var total = new double[dim];
+        foreach (double[] sum in partial)
+            for (int d = 0; d < dim; d++) total[d] += sum[d];
+        var mean = new float[dim];
+        for (int d = 0; d < dim; d++) mean[d] = (float)(total[d] / count);
+        return mean;
+    }
+
+    /// <summary>
+    /// Packs rows [row0, row0+width) minus <paramref name="mean"/> k-major (dst[k*width + j]), zero padded, and
+    /// returns the squared norms of the packed (rounded) centred rows.
+    /// </summary>
+    private static void PackCentred(ReadOnlySpan<float> src, int rows, int dim, int row0, int width, ReadOnlySpan<float> mean,
+        Span<float> dst, Span<double> norms)
+    {
+        int valid = Math.Min(width, rows - row0);
+        if (valid < width) dst[..(dim * width)].Clear();
+        norms.Clear();
+        for (int j = 0; j < valid; j++)
+        {
+            ReadOnlySpan<float> row = src.Slice((row0 + j) * dim, dim);
+            double n = 0;
+            for (int k = 0; k < dim; k++)
+            {
+                float v = row[k] - mean[k];
+                dst[k * width + j] = v;
+                n += (double)v * v;
+            }
+            norms[j] = n;
         }
     }
 

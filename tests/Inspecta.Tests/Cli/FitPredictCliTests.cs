@@ -59,6 +59,21 @@ public class FitPredictCliTests
         var again = CliRunner.Run("predict", "--model", tmp["bottle.inspecta"], "--input", tmp["mvtec/bottle/test/broken_large/000.png"], "--out", tmp["out2"]);
         Assert.Equal(0, again.ExitCode);
         Assert.Equal(map.Data, ImageIO.ReadTiff(tmp["out2/000.tiff"]).Data);
+
+        // eval --model runs the model on the test set: metrics keys, timing, the stored threshold, saved maps.
+        var eval = CliRunner.Run("eval", "--model", tmp["bottle.inspecta"], "--dataset", root, "--category", "bottle", "--json", "--save-maps", tmp["maps"]);
+        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
+        var metrics = JsonNode.Parse(eval.Stdout)!;
+        Assert.Equal(4, metrics["n_images"]!.GetValue<int>());
+        Assert.Equal(1.0, metrics["image_auroc"]!.GetValue<double>());
+        Assert.True(metrics["timing"]!["predict_ms_median"]!.GetValue<double>() > 0);
+        Assert.True(metrics["timing"]!["fit_s"]!.GetValue<double>() > 0);
+        Assert.NotNull(metrics["thresholds"]!["stored_max-area"]);
+        Assert.Equal(map.Data, ImageIO.ReadTiff(tmp["maps/bottle/test/broken_large/000.tiff"]).Data);
+        // The saved maps evaluate to the same pixel metrics through --maps.
+        var fromMaps = CliRunner.Run("eval", "--maps", tmp["maps"], "--dataset", root, "--category", "bottle", "--json");
+        Assert.Equal(metrics["pixel_auroc"]!.GetValue<double>(), JsonNode.Parse(fromMaps.Stdout)!["pixel_auroc"]!.GetValue<double>());
+        Assert.Equal(2, CliRunner.Run("eval", "--dataset", root, "--category", "bottle").ExitCode);
     }
 
     [Fact]

@@ -296,6 +296,52 @@ public class ImageIOTests
     }
 
     [Fact]
+    public void RandomlyDamagedTiffsNeverFailWithAnythingButAUserError()
+    {
+        using var dir = new TempDir();
+        ImageIO.WriteTiff(dir["ok.tiff"], TestImages.Random(3, 12, 10, seed: 4));
+        TestImages.IntTiff(dir["int.tiff"], 20, 20, 1, 16, new int[400], tiled: true);
+        var rng = new Random(321);
+        foreach (string source in new[] { "ok.tiff", "int.tiff" })
+        {
+            byte[] good = File.ReadAllBytes(dir[source]);
+            for (int trial = 0; trial < 100; trial++)
+            {
+                byte[] bad = trial % 4 == 0 ? good.AsSpan(0, 8 + rng.Next(good.Length - 8)).ToArray() : (byte[])good.Clone();
+                if (trial % 4 != 0) for (int k = 0; k < 1 + rng.Next(3); k++) bad[8 + rng.Next(bad.Length - 8)] = (byte)rng.Next(256);
+                string path = dir[$"bad{trial}.tiff"];
+                File.WriteAllBytes(path, bad);
+                try { ImageIO.ReadInfo(path); ImageIO.Read(path); }
+                catch (InspectaUserException ex) { Assert.StartsWith(path, ex.Message); }
+            }
+        }
+    }
+
+    [Fact]
+    public void RandomlyDamagedJpegsAndBmpsNeverFailWithAnythingButAUserError()
+    {
+        using var dir = new TempDir();
+        var img = TestImages.Random(3, 16, 24, seed: 5);
+        var writer = new ImageWriter();
+        using (var f = File.Create(dir["a.bmp"])) writer.WriteBmp(Interleave(img), 24, 16, StbImageWriteSharp.ColorComponents.RedGreenBlue, f);
+        using (var f = File.Create(dir["a.jpg"])) writer.WriteJpg(Interleave(img), 24, 16, StbImageWriteSharp.ColorComponents.RedGreenBlue, f, 90);
+        var rng = new Random(77);
+        foreach (string source in new[] { "a.bmp", "a.jpg" })
+        {
+            byte[] good = File.ReadAllBytes(dir[source]);
+            for (int trial = 0; trial < 80; trial++)
+            {
+                byte[] bad = trial % 4 == 0 ? good.AsSpan(0, 3 + rng.Next(good.Length - 3)).ToArray() : (byte[])good.Clone();
+                if (trial % 4 != 0) for (int k = 0; k < 1 + rng.Next(3); k++) bad[3 + rng.Next(bad.Length - 3)] = (byte)rng.Next(256);
+                string path = dir[$"bad{trial}{Path.GetExtension(source)}"];
+                File.WriteAllBytes(path, bad);
+                try { ImageIO.ReadInfo(path); ImageIO.Read(path); }
+                catch (InspectaUserException ex) { Assert.StartsWith(path, ex.Message); }
+            }
+        }
+    }
+
+    [Fact]
     public void UnsupportedAndCorruptFilesAreUserErrors()
     {
         using var dir = new TempDir();

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using BitMiracle.LibTiff.Classic;
 using Inspecta.Imaging;
 using Inspecta.Reporting;
 
@@ -19,7 +18,7 @@ internal static class SyntheticEvalFolder
             Directory.CreateDirectory(Path.GetDirectoryName(stem)!);
             File.WriteAllBytes(stem + ".png", ReportImageEncoder.Png(item.LoadImage()));
             var map = item.LoadMap()!;
-            WriteFloatTiff(stem + ".tiff", map);
+            ImageIO.WriteTiff(stem + ".tiff", map);
             var gt = item.LoadGroundTruth();
             var masks = new List<string>();
             if (gt is not null)
@@ -42,24 +41,5 @@ internal static class SyntheticEvalFolder
         string path = Path.Combine(dir, "eval.json");
         File.WriteAllText(path, json.ToJsonString());
         return path;
-    }
-
-    public static void WriteFloatTiff(string path, AnomalyMap map)
-    {
-        using var tif = Tiff.Open(path, "w") ?? throw new IOException($"cannot create {path}");
-        tif.SetField(TiffTag.IMAGEWIDTH, map.Width);
-        tif.SetField(TiffTag.IMAGELENGTH, map.Height);
-        tif.SetField(TiffTag.SAMPLESPERPIXEL, 1);
-        tif.SetField(TiffTag.BITSPERSAMPLE, 32);
-        tif.SetField(TiffTag.SAMPLEFORMAT, SampleFormat.IEEEFP);
-        tif.SetField(TiffTag.PHOTOMETRIC, Photometric.MINISBLACK);
-        tif.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
-        tif.SetField(TiffTag.ROWSPERSTRIP, map.Height);
-        var row = new byte[map.Width * 4];
-        for (int y = 0; y < map.Height; y++)
-        {
-            Buffer.BlockCopy(map.Data, y * map.Width * 4, row, 0, row.Length);
-            tif.WriteScanline(row, y);
-        }
     }
 }

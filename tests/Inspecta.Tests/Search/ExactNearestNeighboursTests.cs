@@ -89,6 +89,24 @@ public class ExactNearestNeighboursTests
     }
 
     [Fact]
+    public void QueriesFarFromTheBankStayExact()
+    {
+        // Queries far from the bank mean: centring cannot shrink ‖q‖², the distances to all bank rows are nearly
+        // equal and the fp32 expansion cannot order them; only the exact re-ranking can.
+        var rng = new Random(12);
+        int dim = 300, count = 500, queryCount = 30, k = 6;
+        float[] bank = RandomMatrix(rng, count, dim, offset: 0f, scale: 0.02f);
+        float[] queries = RandomMatrix(rng, queryCount, dim, offset: 40f, scale: 0.02f);
+        var index = new ExactNearestNeighbours(bank, count, dim);
+        var d = new float[queryCount * k];
+        var idx = new int[queryCount * k];
+        index.Search(queries, queryCount, k, d, idx);
+        (float[] rd, int[] ri) = BruteForce(bank, count, queries, queryCount, dim, k);
+        Assert.Equal(ri, idx);
+        Assert.Equal(rd, d);
+    }
+
+    [Fact]
     public void DistancesAgreeWithNaiveDoubleComputation()
     {
         var rng = new Random(3);

@@ -21,6 +21,8 @@ public sealed class VariationModelDetector : IAnomalyDetector
     private readonly float _sigmaMin;
     private readonly ChannelFusion _fusion;
     private readonly AlignmentMode _alignment;
+    private readonly bool _illumination;
+    private readonly int? _imageSize;
 
     private int _channels, _height, _width, _trainCount;
     private float[]? _mean;       // C × H × W
@@ -31,6 +33,8 @@ public sealed class VariationModelDetector : IAnomalyDetector
     public float SigmaMin => _sigmaMin;
     public ChannelFusion Fusion => _fusion;
     public AlignmentMode Alignment => _alignment;
+    /// <summary>Whether each image's lighting (gain + linear gradient) is fitted and divided out before comparing.</summary>
+    public bool CompensatesIllumination => _illumination;
     public bool IsFitted => _mean is not null;
 
     public VariationModelDetector(FitOptions options)
@@ -39,35 +43,64 @@ public sealed class VariationModelDetector : IAnomalyDetector
         if (!(_sigmaMin > 0)) throw new InspectaUserException($"variation: --sigma-min must be positive, got {_sigmaMin}.");
         _fusion = ChannelFusions.Parse(options.ChannelFusion);
         _alignment = AlignmentModes.Parse(options.Alignment);
+        _imageSize = options.ImageSize;
+        if (_imageSize is < 8 or > 8192) throw new InspectaUserException($"variation: --image-size must be between 8 and 8192, got {_imageSize}.");
+        _illumination = options.Illumination?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "none" => false,
+            "plane" => true,
+            _ => throw new InspectaUserException($"variation: unknown illumination model '{options.Illumination}'. Use none or plane."),
+        };
     }
 
-    private VariationModelDetector(float sigmaMin, ChannelFusion fusion, AlignmentMode alignment)
+    private VariationModelDetector(float sigmaMin, ChannelFusion fusion, AlignmentMode alignment, bool illumination, int? imageSize)
     {
-        _sigmaMin = sigmaMin; _fusion = fusion; _alignment = alignment;
+        _sigmaMin = sigmaMin; _fusion = fusion; _alignment = alignment; _illumination = illumination; _imageSize = imageSize;
+    }
+
+    /// <summary>With --image-size every image is resized (anti-aliased) to a square working size; otherwise used as is.</summary>
+    private ImageF Load(Sample sample)
+    {
+        var image = sample.LoadImage();
+        return _imageSize is int s && (image.Height != s || image.Width != s) ? Resize.Bilinear(image, s, s, antialias: true) : image;
     }
 
     public void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
     {
         SampleImages.RequireAtLeast(good, 2, MethodId);
-        var first = good[0].LoadImage();
+        var first = Load(good[0]);
         int c = first.Channels, h = first.Height, w = first.Width, plane = h * w;
         var sum = new double[c * plane];
         var sumSq = new double[c * plane];
-        int[]? count = null;
-        PhaseCorrelationAligner? aligner = null;
-        if (_alignment != AlignmentMode.None)
-        {
-            aligner = PhaseCorrelationAligner.FromReference(_alignment, first, AlignmentWorkSize);
-            count = new int[plane];
-        }
+        var count = new int[plane];
+        var aligner = _alignment == AlignmentMode.None ? null : PhaseCorrelationAligner.FromReference(_alignment, first, AlignmentWorkSize);
+        var transforms = new RigidTransform[good.Count];
         for (int i = 0; i < good.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
-            var image = i == 0 ? first : good[i].LoadImage();
+            var image = i == 0 ? first : Load(good[i]);
             SampleImages.RequireShape(image, good[i], c, h, w, $"the first training image ({SampleImages.Describe(good[0])}) is");
-            if (aligner is null) Accumulate(image, sum, sumSq);
-            else AccumulateAligned(image, i == 0 ? RigidTransform.Identity(h, w) : aligner.Estimate(image), sum, sumSq, count!);
+            transforms[i] = aligner is null || i == 0 ? RigidTransform.Identity(h, w) : aligner.Estimate(image);
+            var (warped, valid) = ToReference(image, aligner is null ? null : transforms[i]);
+            Accumulate(warped, valid, sum, sumSq, count);
             progress?.Report(new ProgressUpdate("statistics", i + 1, good.Count));
+        }
+        if (_illumination)
+        {
+            // Second pass: bring every image to the lighting of the first-pass mean, then re-estimate μ and σ.
+            var firstMean = new float[c * plane];
+            for (int i = 0; i < firstMean.Length; i++) { int n = count[i % plane]; firstMean[i] = n > 0 ? (float)(sum[i] / n) : 0; }
+            Array.Clear(sum); Array.Clear(sumSq); Array.Clear(count);
+            for (int i = 0; i < good.Count; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var (warped, valid) = ToReference(Load(good[i]), aligner is null ? null : transforms[i]);
+                if (aligner is null) warped = warped.Clone(); // in-memory samples must not be relit in place
+                var light = FitIllumination(warped, valid, firstMean);
+                Relight(warped, light);
+                Accumulate(warped, valid, sum, sumSq, count);
+                progress?.Report(new ProgressUpdate("illumination", i + 1, good.Count));
+            }
         }
 
         var mean = new float[c * plane];
@@ -76,7 +109,7 @@ public sealed class VariationModelDetector : IAnomalyDetector
             for (int p = 0; p < plane; p++)
             {
                 int i = ch * plane + p;
-                int n = count?[p] ?? good.Count;
+                int n = count[p];
                 if (n < 2) { invSigma[i] = 0; continue; } // fewer than 2 aligned images overlapped: scores 0
                 double mu = sum[i] / n;
                 double variance = Math.Max(0, (sumSq[i] - sum[i] * mu) / (n - 1));
@@ -87,34 +120,74 @@ public sealed class VariationModelDetector : IAnomalyDetector
         _mean = mean; _invSigma = invSigma; _aligner = aligner;
     }
 
-    private static void Accumulate(ImageF image, double[] sum, double[] sumSq)
+    /// <summary>
+    /// The image in the reference frame (bilinear warp by the inverse transform) and which reference
+    /// pixels it covers; without alignment the image itself, covering everything.
+    /// </summary>
+    private static (ImageF Image, bool[]? Valid) ToReference(ImageF image, RigidTransform? toReference)
     {
-        var data = image.Data;
-        for (int i = 0; i < data.Length; i++)
-        {
-            double v = data[i];
-            sum[i] += v; sumSq[i] += v * v;
-        }
-    }
-
-    /// <summary>Warps the image into the reference frame (bilinear) and adds it where it overlaps.</summary>
-    private static void AccumulateAligned(ImageF image, RigidTransform toReference, double[] sum, double[] sumSq, int[] count)
-    {
+        if (toReference is not { } t) return (image, null);
         int c = image.Channels, h = image.Height, w = image.Width, plane = h * w;
+        var warped = new ImageF(c, h, w);
+        var valid = new bool[plane];
         Parallel.For(0, h, qy =>
         {
-            var (rx, ry, sx, sy) = toReference.InverseRowStart(qy);
+            var (rx, ry, sx, sy) = t.InverseRowStart(qy);
             for (int qx = 0; qx < w; qx++)
             {
                 double px = rx + qx * sx, py = ry + qx * sy;
                 if (!BilinearWeights(px, py, h, w, out int i00, out float fx, out float fy)) continue;
                 int p = qy * w + qx;
-                count[p]++;
-                for (int ch = 0; ch < c; ch++)
-                {
-                    double v = Sample(image.Data, ch * plane + i00, w, fx, fy);
-                    sum[ch * plane + p] += v; sumSq[ch * plane + p] += v * v;
-                }
+                valid[p] = true;
+                for (int ch = 0; ch < c; ch++) warped.Data[ch * plane + p] = Sample(image.Data, ch * plane + i00, w, fx, fy);
+            }
+        });
+        return (warped, valid);
+    }
+
+    private static void Accumulate(ImageF image, bool[]? valid, double[] sum, double[] sumSq, int[] count)
+    {
+        int plane = image.PlaneSize;
+        var data = image.Data;
+        for (int p = 0; p < plane; p++)
+        {
+            if (valid is not null && !valid[p]) continue;
+            count[p]++;
+            for (int i = p; i < data.Length; i += plane)
+            {
+                double v = data[i];
+                sum[i] += v; sumSq[i] += v * v;
+            }
+        }
+    }
+
+    /// <summary>Least-squares lighting plane of an image against a mean image of the same frame (every 2nd pixel).</summary>
+    private static IlluminationPlane FitIllumination(ImageF image, bool[]? valid, float[] mean)
+    {
+        int h = image.Height, w = image.Width, plane = h * w;
+        var acc = new IlluminationPlane.Accumulator();
+        for (int y = 0; y < h; y += 2)
+            for (int x = 0; x < w; x += 2)
+            {
+                int p = y * w + x;
+                if (valid is not null && !valid[p]) continue;
+                for (int i = p; i < image.Data.Length; i += plane)
+                    acc.Add(image.Data[i], mean[i], x / Math.Max(1.0, w - 1), y / Math.Max(1.0, h - 1));
+            }
+        return acc.Solve();
+    }
+
+    /// <summary>Divides every pixel by the lighting factor, in place.</summary>
+    private static void Relight(ImageF image, IlluminationPlane light)
+    {
+        int h = image.Height, w = image.Width, plane = h * w;
+        Parallel.For(0, h, y =>
+        {
+            double v = y / Math.Max(1.0, h - 1);
+            for (int x = 0; x < w; x++)
+            {
+                float inv = 1f / light.Factor(x / Math.Max(1.0, w - 1), v);
+                for (int i = y * w + x; i < image.Data.Length; i += plane) image.Data[i] *= inv;
             }
         });
     }
@@ -122,11 +195,21 @@ public sealed class VariationModelDetector : IAnomalyDetector
     public Prediction Predict(Sample sample)
     {
         if (_mean is null || _invSigma is null) throw new InvalidOperationException("The variation model is not fitted.");
-        var image = sample.LoadImage();
+        var original = sample.LoadImage();
+        var image = _imageSize is int s && (original.Height != s || original.Width != s) ? Resize.Bilinear(original, s, s, antialias: true) : original;
         SampleImages.RequireShape(image, sample, _channels, _height, _width, "the model was fitted on");
         var map = new AnomalyMap(_height, _width);
-        if (_aligner is null) ScoreAligned(image, map.Data);
+        if (_aligner is null)
+        {
+            if (_illumination)
+            {
+                image = image.Clone();
+                Relight(image, FitIllumination(image, null, _mean));
+            }
+            ScoreAligned(image, map.Data);
+        }
         else ScoreTransformed(image, _aligner.Estimate(image), map.Data);
+        if (map.Height != original.Height || map.Width != original.Width) map = Resize.Bilinear(map, original.Height, original.Width);
         return new Prediction(map.Max(), map);
     }
 
@@ -162,9 +245,11 @@ public sealed class VariationModelDetector : IAnomalyDetector
     private void ScoreTransformed(ImageF image, RigidTransform toReference, float[] map)
     {
         int h = _height, w = _width, plane = h * w, c = _channels;
+        var light = _illumination ? FitIlluminationTransformed(image, toReference) : IlluminationPlane.Identity;
         Parallel.For(0, h, y =>
         {
             var (rx, ry, sx, sy) = toReference.RowStart(y);
+            double v = y / Math.Max(1.0, h - 1);
             for (int x = 0; x < w; x++)
             {
                 double qx = rx + x * sx, qy = ry + x * sy;
@@ -172,11 +257,12 @@ public sealed class VariationModelDetector : IAnomalyDetector
                 // Untrained pixels have 1/σ = 0, so they (and the blend towards them) score 0 without a mask test.
                 if (BilinearWeights(qx, qy, h, w, out int i00, out float fx, out float fy))
                 {
+                    float relight = _illumination ? 1f / light.Factor(x / Math.Max(1.0, w - 1), v) : 1f;
                     for (int ch = 0; ch < c; ch++)
                     {
                         float mu = Sample(_mean!, ch * plane + i00, w, fx, fy);
                         float inv = Sample(_invSigma!, ch * plane + i00, w, fx, fy);
-                        float d = MathF.Abs(image.Data[ch * plane + y * w + x] - mu) * inv;
+                        float d = MathF.Abs(image.Data[ch * plane + y * w + x] * relight - mu) * inv;
                         score = _fusion == ChannelFusion.Max ? MathF.Max(score, d) : score + d;
                     }
                     if (_fusion == ChannelFusion.Mean) score /= c;
@@ -184,6 +270,23 @@ public sealed class VariationModelDetector : IAnomalyDetector
                 map[y * w + x] = score;
             }
         });
+    }
+
+    /// <summary>Lighting plane of an unwarped image against μ sampled at the transformed positions (every 2nd pixel).</summary>
+    private IlluminationPlane FitIlluminationTransformed(ImageF image, RigidTransform toReference)
+    {
+        int h = _height, w = _width, plane = h * w;
+        var acc = new IlluminationPlane.Accumulator();
+        for (int y = 0; y < h; y += 2)
+            for (int x = 0; x < w; x += 2)
+            {
+                var (qx, qy) = toReference.Apply(x, y);
+                if (!BilinearWeights(qx, qy, h, w, out int i00, out float fx, out float fy)) continue;
+                if (Sample(_invSigma!, i00, w, fx, fy) == 0) continue; // untrained reference pixel
+                for (int ch = 0; ch < _channels; ch++)
+                    acc.Add(image.Data[ch * plane + y * w + x], Sample(_mean!, ch * plane + i00, w, fx, fy), x / Math.Max(1.0, w - 1), y / Math.Max(1.0, h - 1));
+            }
+        return acc.Solve();
     }
 
     /// <summary>Top-left index and fractions for bilinear sampling at (x, y); false outside the image.</summary>
@@ -211,6 +314,8 @@ public sealed class VariationModelDetector : IAnomalyDetector
         p["sigma_min"] = _sigmaMin;
         p["channel_fusion"] = _fusion.Name();
         p["alignment"] = _alignment.Name();
+        p["illumination"] = _illumination ? "plane" : "none";
+        if (_imageSize is int size) p["image_size"] = size;
         p["channels"] = _channels;
         p["height"] = _height;
         p["width"] = _width;
@@ -230,7 +335,9 @@ public sealed class VariationModelDetector : IAnomalyDetector
         var detector = new VariationModelDetector(
             p["sigma_min"]!.GetValue<float>(),
             ChannelFusions.Parse(p["channel_fusion"]!.GetValue<string>()),
-            AlignmentModes.Parse(p["alignment"]!.GetValue<string>()));
+            AlignmentModes.Parse(p["alignment"]!.GetValue<string>()),
+            p["illumination"]?.GetValue<string>() == "plane",
+            p["image_size"]?.GetValue<int>());
         int c = p["channels"]!.GetValue<int>(), h = p["height"]!.GetValue<int>(), w = p["width"]!.GetValue<int>();
         detector._channels = c; detector._height = h; detector._width = w;
         detector._trainCount = p["train_images"]!.GetValue<int>();

@@ -41,11 +41,17 @@ internal static class TiffCodec
     });
 
     /// <summary>Uncompressed float32 TIFF, 1 or 3 channels (3 as RGB photometric, like MVTec 3D-AD xyz files).</summary>
-    public static byte[] WriteFloat(ImageF image) => Run("(TIFF writer)", () =>
+    public static byte[] WriteFloat(ImageF image)
+    {
+        if (image.Channels is not (1 or 3)) throw new ArgumentException($"Float TIFF output supports 1 or 3 channels, got {image.Channels}.", nameof(image));
+        return WriteFloatChecked(image);
+    }
+
+    private static byte[] WriteFloatChecked(ImageF image)
     {
         int c = image.Channels, w = image.Width, h = image.Height;
-        if (c is not (1 or 3)) throw new ArgumentException($"Float TIFF output supports 1 or 3 channels, got {c}.", nameof(image));
         using var ms = new MemoryStream();
+        // Writing goes to memory: a failure here is a bug, not a user error, so it is not wrapped by Run.
         using (var tif = Tiff.ClientOpen("out.tiff", "w", ms, new TiffStream()) ?? throw new IOException("LibTiff could not start a TIFF in memory."))
         {
             tif.SetField(TiffTag.IMAGEWIDTH, w);
@@ -73,7 +79,7 @@ internal static class TiffCodec
             tif.WriteDirectory();
         }
         return ms.ToArray();
-    });
+    }
 
     private static Tiff Open(byte[] bytes, string path) =>
         Tiff.ClientOpen(path, "r", new MemoryStream(bytes, writable: false), new TiffStream())
@@ -98,6 +104,7 @@ internal static class TiffCodec
         if (!supported) throw InspectaUserException.ForFile(path, $"unsupported TIFF sample format: {bps}-bit {fmt} (supported: 8/16-bit unsigned, 32/64-bit float).");
         if (photometric is not (Photometric.MINISBLACK or Photometric.MINISWHITE or Photometric.RGB))
             throw InspectaUserException.ForFile(path, $"unsupported TIFF photometric interpretation {photometric} (supported: grayscale, RGB).");
+        if ((long)w * h * spp > Array.MaxLength) throw InspectaUserException.ForFile(path, $"unsupported TIFF: {w}×{h}×{spp} is too large.");
         if (fmt != SampleFormat.IEEEFP && spp > 4) throw InspectaUserException.ForFile(path, $"unsupported TIFF with {spp} integer samples per pixel.");
         return new Layout(w, h, spp, bps, fmt, planar == PlanarConfig.SEPARATE && spp > 1, photometric == Photometric.MINISWHITE);
     }
@@ -168,9 +175,12 @@ internal static class TiffCodec
     {
         try { return action(); }
         catch (TiffFailure ex) { throw InspectaUserException.ForFile(path, $"corrupt or unsupported TIFF: {ex.Message}", ex); }
-        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentOutOfRangeException or EndOfStreamException or NullReferenceException or OverflowException)
+        catch (InspectaUserException) { throw; }
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // LibTiff.NET is not defensive against malformed files; surface its failures as file problems.
+            // LibTiff.NET is not defensive against malformed files (it throws casts, index and null errors
+            // from deep inside its directory parser); everything inside this wrapper is LibTiff working on
+            // the file's bytes, so surface its failures as file problems.
             throw InspectaUserException.ForFile(path, $"corrupt TIFF ({ex.GetType().Name}: {ex.Message}).", ex);
         }
     }

@@ -31,9 +31,10 @@ public static class BenchRunner
             foreach (string method in options.Methods)
             {
                 ct.ThrowIfCancellationRequested();
-                progress?.Report(new ProgressUpdate("bench", done, total));
-                rows.Add(RunOne(category, method, options, progress, ct));
-                progress?.Report(new ProgressUpdate("bench", ++done, total));
+                progress?.Report(new ProgressUpdate("runs", done, total));
+                var rowProgress = progress is null ? null : new PrefixedProgress($"{category.Name}/{method} ", progress);
+                rows.Add(RunOne(category, method, options, rowProgress, ct));
+                progress?.Report(new ProgressUpdate("runs", ++done, total));
             }
         return new BenchReport(machine, command, started, rows)
         {
@@ -53,7 +54,7 @@ public static class BenchRunner
         string modelPath = Path.Combine(workDir, $"{Safe(category.Name)}-{Safe(entry.Method)}.inspecta");
         var row = new BenchRow
         {
-            Category = category.Name, Method = entry.Method, Backbone = entry.NeedsBackbone ? options.Fit.Backbone ?? "default" : null,
+            Category = category.Name, Method = entry.Method, Backbone = entry.NeedsBackbone ? BackboneLabel(options.Fit.Backbone) : null,
             TrainImages = category.Train.Count, TestImages = category.Test.Count, Latency = new LatencyStats(0, double.NaN, double.NaN, double.NaN),
         };
         PeakMemory.Reset();
@@ -178,6 +179,16 @@ public static class BenchRunner
     /// <summary>A copy of a 2D sample holding its decoded pixels (3D samples are read by the detector).</summary>
     private static Sample Preloaded(Sample s) =>
         s.Image is not null || string.IsNullOrEmpty(s.Path) || s.GeometryPath is not null ? s : s with { Image = s.LoadImage() };
+
+    /// <summary>Names each row's stages ("bottle/patchcore features") so bars and log lines of different rows stay apart.</summary>
+    private sealed class PrefixedProgress(string prefix, IProgress<ProgressUpdate> inner) : IProgress<ProgressUpdate>
+    {
+        public void Report(ProgressUpdate value) => inner.Report(value with { Stage = prefix + value.Stage });
+    }
+
+    /// <summary>A backbone path shows as its file name (tables stay readable); preset names as given.</summary>
+    private static string BackboneLabel(string? backbone) =>
+        backbone is null ? "default" : File.Exists(backbone) ? Path.GetFileName(backbone) : backbone;
 
     private static string Safe(string s) => string.Concat(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 

@@ -77,17 +77,21 @@ internal static class ClassicalFixtures
         return new ImageF(1, size, size, a);
     }
 
-    /// <summary>A dark blob that keeps the texture: a shift of the local mean by a few patch-mean deviations.</summary>
-    public static Mask Stain(ImageF image, double cx, double cy, double radius, float depth = 0.25f)
+    /// <summary>
+    /// A rough spot: inside a disc the smooth texture is replaced by white noise with the same mean and
+    /// standard deviation, so every single pixel is distributed exactly as before (invisible to a
+    /// per-pixel model) while the patches lose the texture's spatial correlation.
+    /// </summary>
+    public static Mask RoughSpot(ImageF image, double cx, double cy, double radius, int seed)
     {
+        var rng = new Random(seed);
         var mask = new Mask(image.Height, image.Width);
         for (int y = 0; y < image.Height; y++)
             for (int x = 0; x < image.Width; x++)
             {
-                double d2 = ((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (radius * radius);
-                if (d2 > 4) continue;
-                for (int c = 0; c < image.Channels; c++) image[c, y, x] -= depth * (float)Math.Exp(-d2);
-                if (d2 < 1) mask[y, x] = 1;
+                if ((x - cx) * (x - cx) + (y - cy) * (y - cy) > radius * radius) continue;
+                for (int c = 0; c < image.Channels; c++) image[c, y, x] = (float)(0.5 + 0.1 * Gaussian(rng));
+                mask[y, x] = 1;
             }
         return mask;
     }

@@ -133,6 +133,11 @@ public class VariationModelTests
         Assert.Contains("--image-size", ex.Message);
         Assert.Contains("80×80", ex.Message);
 
+        // With --image-size the same mixed set fits, and maps come back at each input's own size.
+        var resized = new VariationModelDetector(new FitOptions { ImageSize = 48 });
+        resized.Fit(mixed);
+        ClassicalFixtures.AssertValidMap(resized.Predict(ClassicalFixtures.Good(ClassicalFixtures.PrintedDisc(80, 1, 4), 0, Split.Test)).Map, 80, 80);
+
         var detector = new VariationModelDetector(new FitOptions());
         detector.Fit(GoodDiscs(2, 1, size: 64));
         ex = Assert.Throws<InspectaUserException>(() => detector.Predict(ClassicalFixtures.Good(ClassicalFixtures.PrintedDisc(64, 3, 3), 0, Split.Test)));
@@ -142,4 +147,36 @@ public class VariationModelTests
         Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new FitOptions { ChannelFusion = "median" }));
         Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new FitOptions { SigmaMin = 0 }));
     }
+
+    [Fact]
+    public void IlluminationPlaneDividesOutGainAndGradient()
+    {
+        static ImageF Lit(ImageF image, float gain, float gx, float gy)
+        {
+            for (int y = 0; y < image.Height; y++)
+                for (int x = 0; x < image.Width; x++)
+                    for (int c = 0; c < image.Channels; c++)
+                        image[c, y, x] *= gain + gx * (x / (image.Width - 1f) - 0.5f) + gy * (y / (image.Height - 1f) - 0.5f);
+            return image;
+        }
+        var rng = new Random(9);
+        var train = Enumerable.Range(0, 10).Select(i => ClassicalFixtures.Good(
+            Lit(ClassicalFixtures.PrintedDisc(64, 3, 30 + i), 1 + 0.1f * (rng.NextSingle() - 0.5f), 0.1f * (rng.NextSingle() - 0.5f), 0.1f * (rng.NextSingle() - 0.5f)), i)).ToList();
+        var test = ClassicalFixtures.Good(Lit(ClassicalFixtures.PrintedDisc(64, 3, 99), 0.8f, 0.3f, -0.25f), 0, Split.Test);
+        var plain = new VariationModelDetector(new FitOptions());
+        plain.Fit(train);
+        var compensated = new VariationModelDetector(new FitOptions { Illumination = "plane" });
+        compensated.Fit(train);
+        Assert.True(compensated.CompensatesIllumination);
+        float before = plain.Predict(test).Score, after = compensated.Predict(test).Score;
+        Assert.True(after < 5 && before > 3 * after, $"score without compensation {before:F2}, with {after:F2}");
+        // The training images are not modified in place.
+        Assert.Equal(plain.Predict(train[0]).Score, new VariationModelDetector(new FitOptions()).Also(d => d.Fit(train)).Predict(train[0]).Score);
+        Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new FitOptions { Illumination = "affine" }));
+    }
+}
+
+internal static class DetectorTestExtensions
+{
+    public static T Also<T>(this T value, Action<T> action) { action(value); return value; }
 }

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Inspecta.Datasets;
+using Inspecta.Detectors;
+using Inspecta.Reporting.Benchmarking;
+
+namespace Inspecta.Cli.Commands;
+
+/// <summary><c>inspecta bench</c>: fit → eval for each method and category; accuracy and efficiency side by side.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var dataset = new Option<string>("--dataset", "-d") { Description = "Dataset root or one category folder (MVTec AD, LOCO, 3D-AD, VisA, BTAD layouts are detected).", Required = true };
+        var categories = new Option<string?>("--categories", "-c") { Description = "Comma-separated categories (default: all in the dataset)." };
+        var methods = new Option<string>("--methods", "-m") { Description = "Comma-separated method ids, e.g. patchcore,padim,variation (see `inspecta fit --help`).", Required = true };
+        var backbone = new Option<string?>("--backbone") { Description = "Backbone path or preset for methods that need one." };
+        var imageSize = new Option<int?>("--image-size") { Description = "Square input size for methods that resize (method default otherwise)." };
+        var seed = new Option<int>("--seed") { Description = "Random seed for methods that sample.", DefaultValueFactory = _ => 0 };
+        var json = new Option<string?>("--json") { Description = "Write the full results (machine, command, rows) as JSON to this file." };
+        var markdown = new Option<string?>("--markdown") { Description = "Write the Markdown table (for docs/benchmarks.md) to this file." };
+        var keepModels = new Option<string?>("--keep-models") { Description = "Keep the fitted model files in this folder." };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed predictions before measuring latency.", DefaultValueFactory = _ => 2 };
+
+        var command = new Command("bench", "Benchmark methods: image/pixel AUROC, AU-PRO@0.3/0.05, fit time, latency (median, p95), throughput, model size, peak memory.");
+        foreach (var o in new Option[] { dataset, categories, methods, backbone, imageSize, seed, json, markdown, keepModels, warmup }) command.Options.Add(o);
+        command.SetAction((parse, ct) => Task.FromResult(Execute(parse, ct)));
+        int Execute(ParseResult parse, CancellationToken ct)
+        {
+            var methodIds = Split(parse.GetValue(methods)!);
+            if (methodIds.Count == 0) throw new InspectaUserException("--methods needs at least one method id.");
+            foreach (string m in methodIds) DetectorCatalog.Get(m);
+            if (parse.GetValue(warmup) < 0) throw new InspectaUserException("--warmup cannot be negative.");
+            string? keep = parse.GetValue(keepModels);
+            if (keep is not null) Directory.CreateDirectory(keep);
+            string root = parse.GetValue(dataset)!;
+            var wanted = parse.GetValue(categories) is string c ? Split(c) : null;
+            var opened = DatasetReader.Open(root);
+            IReadOnlyList<Category> chosen = wanted is null ? opened.Categories : [.. wanted.Select(opened.Get)];
+            var cats = chosen.Select(c => new BenchCategory(c.Name, c.RequireTrain(), c.Validation, c.Test)).ToList();
+
+            var options = new BenchOptions
+            {
+                Methods = methodIds,
+                Fit = new FitOptions { Backbone = parse.GetValue(backbone), ImageSize = parse.GetValue(imageSize), Seed = parse.GetValue(seed) },
+                WarmupImages = parse.GetValue(warmup),
+                WorkDirectory = keep,
+                KeepModels = keep is not null,
+            };
+            string line = "inspecta " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ') ? $"\"{t.Value}\"" : t.Value));
+            console.Info($"Benchmarking {methodIds.Count} method(s) on {cats.Count} categor{(cats.Count == 1 ? "y" : "ies")}: {string.Join(", ", cats.Select(x => x.Name))}");
+            var report = console.RunWithProgress("bench", p => BenchRunner.Run(cats, options, line, p, ct));
+
+            if (parse.GetValue(json) is string jsonPath) File.WriteAllText(jsonPath, report.ToJsonString() + Environment.NewLine);
+            if (parse.GetValue(markdown) is string mdPath) File.WriteAllText(mdPath, report.ToMarkdown());
+            console.Out.Write(report.ToMarkdown());   // the result itself: printed even with --quiet
+            foreach (var row in report.Rows.Where(r => r.Error is not null))
+                console.Err.WriteLine($"error: {row.Method} on {row.Category}: {row.Error}");
+            return report.Rows.Any(r => r.Error is not null) ? CliApp.InternalError : CliApp.Ok;
+        }
+        return command;
+    }
+
+    private static List<string> Split(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+}

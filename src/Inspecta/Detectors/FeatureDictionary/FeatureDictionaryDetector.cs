@@ -1,0 +1,242 @@
+using Inspecta.Datasets;
+using Inspecta.Features;
+using Inspecta.Imaging;
+using Inspecta.Persistence;
+using Inspecta.Search;
+
+namespace Inspecta.Detectors.FeatureDictionary;
+
+/// <summary>
+/// CNN feature dictionary after Napoletano et al. (as a baseline of the MVTec AD benchmark): square
+/// patches of the resized image are described by the global average of the backbone's deepest
+/// feature map over the patch; PCA keeps 95% of the variance; k-means centres form the dictionary.
+/// A patch scores its distance to the nearest centre; scores on the strided patch grid are
+/// interpolated bilinearly between patch centres to a full-resolution map.
+/// The backbone runs once per image (not once per patch): the deepest map is resampled to the patch
+/// grid and averaged over each patch's footprint, which is the average pooling of the patch's features.
+/// </summary>
+public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable
+{
+    public const string MethodId = "feature-dictionary";
+    public const int DefaultImageSize = 256;
+    public const int DefaultPatchSize = 16;
+    public const int DefaultStride = 4;
+    public const int DefaultClusters = 10;
+    public const double DefaultPcaVariance = 0.95;
+    public const int DefaultTrainingPatches = 10_000;
+
+    private readonly string _backboneSpec;
+    private readonly IReadOnlyList<string>? _requestedLayers;
+    private readonly int _imageSize, _patch, _stride, _clusters, _trainingPatches, _seed;
+    private readonly double _pcaVariance;
+
+    private FeatureSource? _source;
+    private string? _layer;
+    private PrincipalComponents? _pca;
+    private float[]? _centres; // K × M in PCA space
+    private int _trainCount;
+
+    public string Method => MethodId;
+    public string? Layer => _layer;
+    public PrincipalComponents? Pca => _pca;
+
+    public FeatureDictionaryDetector(FitOptions options)
+    {
+        _backboneSpec = options.Backbone ?? PatchCore.PatchCoreDetector.DefaultBackbone;
+        _requestedLayers = options.Layers;
+        _imageSize = options.ImageSize ?? DefaultImageSize;
+        _patch = options.PatchSize ?? DefaultPatchSize;
+        _stride = options.Stride ?? DefaultStride;
+        _clusters = options.Clusters ?? DefaultClusters;
+        _pcaVariance = options.PcaVariance ?? DefaultPcaVariance;
+        _trainingPatches = options.SamplesPerLevel ?? DefaultTrainingPatches;
+        _seed = options.Seed;
+        if (_stride < 1) throw new InspectaUserException($"{MethodId}: --stride must be at least 1, got {_stride}.");
+        if (_patch < _stride || _patch > _imageSize) throw new InspectaUserException($"{MethodId}: --patch-size must be between the stride ({_stride}) and the image size ({_imageSize}), got {_patch}.");
+        if (_patch % _stride != 0) throw new InspectaUserException($"{MethodId}: --patch-size ({_patch}) must be a multiple of --stride ({_stride}).");
+        if (_imageSize % _stride != 0) throw new InspectaUserException($"{MethodId}: --image-size ({_imageSize}) must be a multiple of --stride ({_stride}).");
+        if (_clusters < 1) throw new InspectaUserException($"{MethodId}: --clusters must be at least 1, got {_clusters}.");
+        if (!(_pcaVariance > 0 && _pcaVariance <= 1)) throw new InspectaUserException($"{MethodId}: --pca-variance must be in (0, 1], got {_pcaVariance}.");
+        if (_trainingPatches < _clusters) throw new InspectaUserException($"{MethodId}: need at least as many training patches as clusters.");
+    }
+
+    private FeatureDictionaryDetector(FeatureSource source, string layer, int patch, int stride, int clusters, double pcaVariance, int trainingPatches, int seed)
+    {
+        _source = source; _backboneSpec = source.Backbone.Info.Path; _requestedLayers = source.Layers; _layer = layer;
+        _imageSize = source.Preprocessing.InputSize; _patch = patch; _stride = stride; _clusters = clusters;
+        _pcaVariance = pcaVariance; _trainingPatches = trainingPatches; _seed = seed;
+    }
+
+    /// <summary>Patch grid side: patches of side P at step s inside the S×S working image.</summary>
+    private int GridSize => (_imageSize - _patch) / _stride + 1;
+
+    public void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
+    {
+        SampleImages.RequireAtLeast(good, 1, MethodId);
+        _source?.Dispose();
+        _source = FeatureSource.Open(_backboneSpec, new Preprocessing(_imageSize), _requestedLayers);
+        var layers = _source.Layers;
+        // The deepest available layer: largest stride among the spatial outputs (more channels on ties).
+        var deepest = layers.Select(l => _source.Backbone.Info.Output(l)).Where(o => o.Stride > 0)
+            .OrderByDescending(o => o.Stride).ThenByDescending(o => o.Channels).FirstOrDefault()
+            ?? throw new InspectaUserException($"{MethodId}: none of the layers {string.Join(", ", layers)} is a spatial feature map.");
+        _layer = deepest.Name;
+        int layerIndex = layers.ToList().IndexOf(_layer);
+
+        int grid = GridSize, patches = grid * grid, channels = deepest.Channels;
+        int perImage = Math.Clamp(_trainingPatches / good.Count, 1, patches);
+        var rng = new Random(_seed);
+        var data = new float[good.Count * perImage * channels];
+        var picks = new int[perImage];
+        _source.ExtractAll(good, (i, f) =>
+        {
+            var descriptors = PatchDescriptors(f.Maps[layerIndex]);
+            // Partial Fisher–Yates: perImage distinct random patches of this image.
+            var order = Enumerable.Range(0, patches).ToArray();
+            for (int k = 0; k < perImage; k++) { int j = k + rng.Next(patches - k); (order[k], order[j]) = (order[j], order[k]); picks[k] = order[k]; }
+            for (int k = 0; k < perImage; k++)
+                descriptors.AsSpan(picks[k] * channels, channels).CopyTo(data.AsSpan((i * perImage + k) * channels, channels));
+        }, progress, ct);
+
+        progress?.Report(new ProgressUpdate("pca", 0, 1));
+        _pca = PrincipalComponents.Fit(data, channels, _pcaVariance);
+        var projected = _pca.ProjectAll(data);
+        progress?.Report(new ProgressUpdate("pca", 1, 1));
+        int clusters = Math.Min(_clusters, projected.Length / _pca.OutputDimension);
+        _centres = KMeans.Fit(projected, _pca.OutputDimension, clusters, _seed, ct: ct).Centres;
+        _trainCount = good.Count;
+    }
+
+    /// <summary>
+    /// One descriptor per patch (patch-major rows, G² × C): the feature map is resampled bilinearly to
+    /// the stride grid (S/s cells), then every patch averages its (P/s)² cells.
+    /// </summary>
+    private float[] PatchDescriptors(FeatureMap map)
+    {
+        int cells = _imageSize / _stride, window = _patch / _stride, grid = GridSize, c = map.Channels;
+        var planes = PatchEmbedding.ResizePlanes(map.Item(0).ToArray(), c, map.Height, map.Width, cells, cells);
+        var rows = new float[grid * grid * c];
+        float inv = 1f / (window * window);
+        Parallel.For(0, c, () => new float[cells * grid], (ch, _, horizontal) =>
+        {
+            var plane = planes.AsSpan(ch * cells * cells, cells * cells);
+            // Running sums: horizontal window sums, then vertical.
+            for (int y = 0; y < cells; y++)
+            {
+                float s = 0;
+                for (int x = 0; x < window; x++) s += plane[y * cells + x];
+                horizontal[y * grid] = s;
+                for (int x = 1; x < grid; x++)
+                {
+                    s += plane[y * cells + x + window - 1] - plane[y * cells + x - 1];
+                    horizontal[y * grid + x] = s;
+                }
+            }
+            for (int x = 0; x < grid; x++)
+            {
+                float s = 0;
+                for (int y = 0; y < window; y++) s += horizontal[y * grid + x];
+                rows[x * c + ch] = s * inv;
+                for (int y = 1; y < grid; y++)
+                {
+                    s += horizontal[(y + window - 1) * grid + x] - horizontal[(y - 1) * grid + x];
+                    rows[(y * grid + x) * c + ch] = s * inv;
+                }
+            }
+            return horizontal;
+        }, _ => { });
+        return rows;
+    }
+
+    public Prediction Predict(Sample sample)
+    {
+        if (_source is null || _pca is null || _centres is null) throw new InvalidOperationException("The feature dictionary is not fitted.");
+        var f = _source.Extract(sample);
+        int layerIndex = _source.Layers.ToList().IndexOf(_layer!);
+        var descriptors = PatchDescriptors(f.Maps[layerIndex]);
+        int grid = GridSize, c = _pca.InputDimension, m = _pca.OutputDimension, k = _centres.Length / m;
+        var scores = new float[grid * grid];
+        Parallel.For(0, grid * grid, () => (new float[c], new float[m]), (p, _, buffers) =>
+        {
+            var (scratch, projected) = buffers;
+            _pca.Project(descriptors.AsSpan(p * c, c), projected, scratch);
+            float best = float.PositiveInfinity;
+            for (int j = 0; j < k; j++)
+                best = MathF.Min(best, System.Numerics.Tensors.TensorPrimitives.Distance(projected, _centres.AsSpan(j * m, m)));
+            scores[p] = best;
+            return buffers;
+        }, _ => { });
+        var map = GridToImage(scores, f.OriginalHeight, f.OriginalWidth);
+        return new Prediction(map.Max(), map);
+    }
+
+    /// <summary>Bilinear interpolation between patch centres (clamped at the outer half-patches) at the input resolution.</summary>
+    private AnomalyMap GridToImage(float[] scores, int height, int width)
+    {
+        int grid = GridSize;
+        var map = new AnomalyMap(height, width);
+        double centreOffset = _patch / 2.0 - 0.5, scaleY = (double)_imageSize / height, scaleX = (double)_imageSize / width;
+        var gx0 = new int[width]; var fx = new float[width];
+        for (int x = 0; x < width; x++)
+        {
+            double g = Math.Clamp(((x + 0.5) * scaleX - 0.5 - centreOffset) / _stride, 0, grid - 1);
+            gx0[x] = Math.Min((int)g, Math.Max(grid - 2, 0)); fx[x] = (float)(g - gx0[x]);
+        }
+        Parallel.For(0, height, y =>
+        {
+            double g = Math.Clamp(((y + 0.5) * scaleY - 0.5 - centreOffset) / _stride, 0, grid - 1);
+            int y0 = Math.Min((int)g, Math.Max(grid - 2, 0)), y1 = Math.Min(y0 + 1, grid - 1);
+            float fy = (float)(g - y0);
+            for (int x = 0; x < width; x++)
+            {
+                int x0 = gx0[x], x1 = Math.Min(x0 + 1, grid - 1);
+                float top = scores[y0 * grid + x0] + fx[x] * (scores[y0 * grid + x1] - scores[y0 * grid + x0]);
+                float bottom = scores[y1 * grid + x0] + fx[x] * (scores[y1 * grid + x1] - scores[y1 * grid + x0]);
+                map.Data[y * width + x] = top + fy * (bottom - top);
+            }
+        });
+        return map;
+    }
+
+    public void Save(ModelWriter writer)
+    {
+        if (_source is null || _pca is null || _centres is null) throw new InvalidOperationException("Fit the feature dictionary before saving it.");
+        var p = writer.Parameters;
+        _source.WriteTo(p);
+        p["layer"] = _layer;
+        p["patch_size"] = _patch;
+        p["stride"] = _stride;
+        p["clusters"] = _centres.Length / _pca.OutputDimension;
+        p["pca_variance"] = _pcaVariance;
+        p["pca_components"] = _pca.OutputDimension;
+        p["training_patches"] = _trainingPatches;
+        p["seed"] = _seed;
+        p["train_images"] = _trainCount;
+        writer.AddArray("pca_mean", _pca.Mean, _pca.InputDimension);
+        writer.AddArray("pca_components", _pca.Components, _pca.OutputDimension, _pca.InputDimension);
+        writer.AddArray("centres", _centres, _centres.Length / _pca.OutputDimension, _pca.OutputDimension);
+    }
+
+    public static FeatureDictionaryDetector Load(ModelReader reader)
+    {
+        var p = reader.Parameters;
+        var source = FeatureSource.Read(p, reader);
+        try
+        {
+            string layer = p["layer"]!.GetValue<string>();
+            if (!source.Layers.Contains(layer)) throw reader.Error($"layer '{layer}' is not among the recorded layers.");
+            var detector = new FeatureDictionaryDetector(source, layer, p["patch_size"]!.GetValue<int>(), p["stride"]!.GetValue<int>(),
+                p["clusters"]!.GetValue<int>(), p["pca_variance"]!.GetValue<double>(), p["training_patches"]!.GetValue<int>(), p["seed"]!.GetValue<int>());
+            var mean = reader.ReadFloats("pca_mean");
+            var components = reader.ReadFloats("pca_components");
+            detector._pca = new PrincipalComponents(mean, components, mean.Length);
+            detector._centres = reader.ReadFloats("centres");
+            if (detector._centres.Length % detector._pca.OutputDimension != 0) throw reader.Error("array 'centres' does not match the PCA dimension.");
+            detector._trainCount = p["train_images"]!.GetValue<int>();
+            return detector;
+        }
+        catch { source.Dispose(); throw; }
+    }
+
+    public void Dispose() => _source?.Dispose();
+}

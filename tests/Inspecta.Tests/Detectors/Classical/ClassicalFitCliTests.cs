@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using Inspecta.Detectors.TextureGmm;
+using Inspecta.Detectors.VariationModel;
+using Inspecta.Persistence;
+using Inspecta.Tests.Infrastructure;
+
+namespace Inspecta.Tests.Detectors.Classical;
+
+/// <summary>`inspecta fit --method variation|texture-gmm` end to end, with the classical options parsed by the CLI.</summary>
+public class ClassicalFitCliTests
+{
+    private static string SmallBottle(TempDir tmp, int trainCount)
+    {
+        string dst = tmp["mvtec"];
+        var files = Directory.GetFiles(Path.Combine(SharedData.BottleDir, "train", "good"), "*.png").Order(StringComparer.Ordinal).Take(trainCount);
+        Directory.CreateDirectory(Path.Combine(dst, "bottle", "train", "good"));
+        foreach (var f in files) File.Copy(f, Path.Combine(dst, "bottle", "train", "good", Path.GetFileName(f)));
+        // The MVTec AD layout needs a test folder to be recognised.
+        Directory.CreateDirectory(Path.Combine(dst, "bottle", "test", "good"));
+        File.Copy(Path.Combine(SharedData.BottleDir, "test", "good", "000.png"), Path.Combine(dst, "bottle", "test", "good", "000.png"));
+        return dst;
+    }
+
+    [SharedFact("data", "mvtec_ad", "bottle")]
+    public void FitsClassicalMethodsWithTheirOptions()
+    {
+        using var tmp = new TempDir();
+        string root = SmallBottle(tmp, 10);
+        var fit = CliRunner.Run("fit", "--dataset", root, "--category", "bottle", "--method", "variation", "--alignment", "rigid",
+            "--illumination", "plane", "--sigma-min", "0.03", "--channel-fusion", "mean", "--out", tmp["v.inspecta"], "--json");
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        Assert.Equal("variation", JsonNode.Parse(fit.Stdout)!["method"]!.GetValue<string>());
+        var variation = (VariationModelDetector)Inspecta.Detectors.DetectorCatalog.Load(ModelReader.Open(tmp["v.inspecta"]));
+        Assert.Equal((AlignmentMode.Rigid, ChannelFusion.Mean, 0.03f, true), (variation.Alignment, variation.Fusion, variation.SigmaMin, variation.CompensatesIllumination));
+
+        fit = CliRunner.Run("fit", "--dataset", root, "--category", "bottle", "--method", "texture-gmm", "--image-size", "96",
+            "--pyramid-levels", "2", "--samples", "500", "--gmm-components", "1,2", "--threshold-sigma", "4", "--out", tmp["t.inspecta"]);
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        var reader = ModelReader.Open(tmp["t.inspecta"]);
+        Assert.Equal(96, reader.Parameters["image_size"]!.GetValue<int>());
+        Assert.Equal(2, reader.Parameters["pyramid_levels"]!.GetValue<int>());
+        Assert.Equal(4f, reader.Parameters["threshold_sigma"]!.GetValue<float>());
+        Assert.IsType<TextureGmmDetector>(Inspecta.Detectors.DetectorCatalog.Load(reader));
+    }
+
+    [SharedFact("data", "mvtec_ad", "bottle")]
+    public void BadClassicalOptionsAreUserErrors()
+    {
+        using var tmp = new TempDir();
+        string root = SmallBottle(tmp, 3);
+        var r = CliRunner.Run("fit", "--dataset", root, "--category", "bottle", "--method", "variation", "--alignment", "affine", "--out", tmp["v.inspecta"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("alignment", r.Stderr);
+        r = CliRunner.Run("fit", "--dataset", root, "--category", "bottle", "--method", "texture-gmm", "--gmm-components", "two", "--out", tmp["t.inspecta"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--gmm-components", r.Stderr);
+    }
+}

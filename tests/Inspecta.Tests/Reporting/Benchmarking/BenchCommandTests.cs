@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using Inspecta.Datasets;
+using Inspecta.Imaging;
+using Inspecta.Tests.Infrastructure;
+
+namespace Inspecta.Tests.Reporting.Benchmarking;
+
+/// <summary><c>inspecta bench</c> end to end on a tiny MVTec-layout dataset written to disk.</summary>
+public class BenchCommandTests
+{
+    /// <summary>Two categories in the MVTec AD layout, built from the in-memory tiny category.</summary>
+    internal static string WriteDataset(string root)
+    {
+        foreach (var (name, seed) in new[] { ("alpha", 3), ("beta", 4) })
+        {
+            var cat = BenchRunnerTests.TinyCategory(name, train: 10, seed: seed);
+            string dir = Path.Combine(root, name);
+            foreach (var s in cat.Train.Concat(cat.Validation))
+                Write(Path.Combine(dir, "train", "good", $"{s.Split}{s.Id}.png"), s.Image!);
+            foreach (var s in cat.Test)
+            {
+                Write(Path.Combine(dir, "test", s.Label, s.Id + ".png"), s.Image!);
+                if (s.GroundTruth is { } gt)
+                {
+                    string mask = Path.Combine(dir, "ground_truth", s.Label, s.Id + "_mask.png");
+                    Directory.CreateDirectory(Path.GetDirectoryName(mask)!);
+                    var m = new Mask(gt.Height, gt.Width);
+                    for (int i = 0; i < m.Data.Length; i++) m.Data[i] = gt.Data[i] != 0 ? (byte)255 : (byte)0;
+                    ImageIO.WritePng(mask, m);
+                }
+            }
+        }
+        return root;
+
+        static void Write(string path, ImageF image)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            ImageIO.WritePng(path, image);
+        }
+    }
+
+    [Fact]
+    public void Bench_Cli_WritesJsonAndMarkdown_ForEachMethodAndCategory()
+    {
+        using var tmp = new TempDir();
+        string root = WriteDataset(tmp["data"]);
+        var r = CliRunner.Run("bench", "--dataset", root, "--methods", "variation", "--json", tmp["b.json"], "--markdown", tmp["b.md"]);
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+
+        var json = JsonNode.Parse(File.ReadAllText(tmp["b.json"]))!;
+        var rows = json["rows"]!.AsArray();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["alpha", "beta"], rows.Select(x => x!["category"]!.GetValue<string>()));
+        foreach (var row in rows)
+        {
+            Assert.Equal("variation", row!["method"]!.GetValue<string>());
+            Assert.True(row["image_auroc"]!.GetValue<double>() > 0.9);
+            Assert.True(row["pixel_auroc"]!.GetValue<double>() > 0.9);
+            Assert.NotNull(row["au_pro_0.3"]);
+            Assert.NotNull(row["au_pro_0.05"]);
+            Assert.True(row["inference_ms_median"]!.GetValue<double>() > 0);
+            Assert.True(row["inference_ms_p95"]!.GetValue<double>() >= row["inference_ms_median"]!.GetValue<double>());
+            Assert.True(row["throughput_images_per_s"]!.GetValue<double>() > 0);
+            Assert.True(row["model_mb"]!.GetValue<double>() > 0);
+            Assert.True(row["peak_rss_mb"]!.GetValue<double>() > 0);
+            Assert.Equal(8, row["test_images"]!.GetValue<int>());
+        }
+        Assert.Equal(Environment.ProcessorCount, json["machine"]!["logical_cores"]!.GetValue<int>());
+        Assert.Contains("bench --dataset", json["command"]!.GetValue<string>());
+
+        string md = File.ReadAllText(tmp["b.md"]);
+        Assert.Contains("| alpha | variation |", md);
+        Assert.Contains("| beta | variation |", md);
+        Assert.Contains("Load average", md);
+        Assert.Contains("| alpha | variation |", r.Stdout);   // the table is the command's result
+        Assert.True(r.Stdout.Contains("bench: alpha/variation predict 8/8"), r.Stdout);   // redirected: plain progress lines per row
+    }
+
+    [Fact]
+    public void Bench_Cli_SelectsCategories_QuietKeepsOnlyTheTable()
+    {
+        using var tmp = new TempDir();
+        string root = WriteDataset(tmp["data"]);
+        var r = CliRunner.Run("bench", "--dataset", root, "--categories", "beta", "--methods", "variation", "--quiet");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("| beta | variation |", r.Stdout);
+        Assert.DoesNotContain("alpha", r.Stdout);
+        Assert.DoesNotContain("Benchmarking", r.Stdout);
+        Assert.DoesNotContain("bench: predict", r.Stdout);
+    }
+
+    [Fact]
+    public void Bench_Cli_UserErrors()
+    {
+        using var tmp = new TempDir();
+        string root = WriteDataset(tmp["data"]);
+        var unknown = CliRunner.Run("bench", "--dataset", root, "--methods", "variation,nosuch");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("nosuch", unknown.Stderr);
+        var noCat = CliRunner.Run("bench", "--dataset", root, "--categories", "gamma", "--methods", "variation");
+        Assert.Equal(2, noCat.ExitCode);
+        Assert.Contains("gamma", noCat.Stderr);
+        var noData = CliRunner.Run("bench", "--dataset", tmp["missing"], "--methods", "variation");
+        Assert.Equal(2, noData.ExitCode);
+        Assert.Equal(2, CliRunner.Run("bench", "--dataset", root).ExitCode);   // --methods is required
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Inspecta.Datasets;
+using Inspecta.Imaging;
+using Inspecta.Tests.Infrastructure;
+using Inspecta.Tests.Reporting.Benchmarking;
+
+namespace Inspecta.Tests.Reporting;
+
+/// <summary><c>inspecta eval … --report</c> and the eval JSON that <c>inspecta report</c> reads back.</summary>
+public class EvalReportCommandTests
+{
+    /// <summary>Maps in the official layout: per-pixel distance to the flat background level.</summary>
+    private static string WriteMaps(string datasetRoot, string mapsRoot, string category)
+    {
+        foreach (var s in DatasetReader.Open(datasetRoot).Get(category).Test)
+        {
+            var img = s.LoadImage();
+            var map = new AnomalyMap(img.Height, img.Width);
+            for (int i = 0; i < map.Data.Length; i++)
+                map.Data[i] = MathF.Abs((img.Data[i] + img.Data[i + map.Data.Length] + img.Data[i + 2 * map.Data.Length]) / 3f - 0.425f);
+            string path = Path.Combine(mapsRoot, category, "test", s.Label, s.Id + ".tiff");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            ImageIO.WriteTiff(path, map);
+        }
+        return mapsRoot;
+    }
+
+    private static string Row(string html, string metric) =>
+        Regex.Match(html, $"<td>{Regex.Escape(metric)}</td><td class=\"v\">([^<]+)</td>").Groups[1].Value;
+
+    [Fact]
+    public void Eval_WithReport_WritesHtml_AndJsonThatReportRebuildsIdentically()
+    {
+        using var tmp = new TempDir();
+        string root = BenchCommandTests.WriteDataset(tmp["data"]);
+        string maps = WriteMaps(root, tmp["maps"], "alpha");
+
+        var eval = CliRunner.Run("eval", "--dataset", root, "--category", "alpha", "--maps", maps, "--json", tmp["e.json"], "--report", tmp["e.html"], "--threshold", "0.2");
+        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
+        Assert.Contains("Report: ", eval.Stdout);
+        string html = File.ReadAllText(tmp["e.html"]);
+        Assert.Equal(8, Regex.Matches(html, "<article ").Count);
+        Assert.Contains("given with --threshold", html);
+
+        var json = JsonNode.Parse(File.ReadAllText(tmp["e.json"]))!;
+        Assert.NotNull(json["image_auroc"]);   // the eval keys stay as they are
+        var images = json["report_inputs"]!["images"]!.AsArray();
+        Assert.Equal(8, images.Count);
+        Assert.All(images, i => Assert.True(File.Exists(i!["map"]!.GetValue<string>())));
+
+        var rebuilt = CliRunner.Run("report", tmp["e.json"], "--out", tmp["r.html"]);
+        Assert.True(rebuilt.ExitCode == 0, rebuilt.Stderr);
+        string again = File.ReadAllText(tmp["r.html"]);
+        foreach (string metric in new[] { "image AUROC", "pixel AUROC", "AU-PRO@0.3", "AU-PRO@0.05", "threshold" })
+        {
+            Assert.NotEqual("", Row(html, metric));
+            Assert.Equal(Row(html, metric), Row(again, metric));
+        }
+        Assert.Equal(json["au_pro"]!["0.3"]!.GetValue<double>().ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture), Row(html, "AU-PRO@0.3"));
+    }
+
+    [Fact]
+    public void Eval_ReportWithValidationMaps_UsesCalibratedThresholds()
+    {
+        using var tmp = new TempDir();
+        string root = BenchCommandTests.WriteDataset(tmp["data"]);
+        string maps = WriteMaps(root, tmp["maps"], "alpha");
+        // Good test maps double as validation maps here: the point is the wiring, not the calibration.
+        string validation = tmp["val"];
+        Directory.CreateDirectory(validation);
+        foreach (string f in Directory.GetFiles(Path.Combine(maps, "alpha", "test", "good")))
+            File.Copy(f, Path.Combine(validation, Path.GetFileName(f)));
+        var eval = CliRunner.Run("eval", "--dataset", root, "--category", "alpha", "--maps", maps, "--validation-maps", validation,
+            "--report", tmp["e.html"], "--no-full-size", "--quiet");
+        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
+        Assert.DoesNotContain("Report: ", eval.Stdout);
+        string html = File.ReadAllText(tmp["e.html"]);
+        Assert.Contains("calibrated on the good validation maps", html);
+        Assert.Contains("pixel threshold", html);
+    }
+}
