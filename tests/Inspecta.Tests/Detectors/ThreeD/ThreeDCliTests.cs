@@ -43,6 +43,36 @@ public class ThreeDCliTests(ThreeDFixtures data, ITestOutputHelper output) : ICl
         Assert.True(File.Exists(tmp["out/scores.csv"]));
     }
 
+    /// <summary>The synthetic clouds copied into Real3D-AD naming (n_template / n_good / n_type, lower-case gt, good GT files kept for some).</summary>
+    [Fact]
+    public void Pc_patchcore_on_a_real3d_ad_layout_through_fit_and_eval()
+    {
+        using var tmp = new TempDir();
+        string src = Path.Combine(data.ShapeNetRoot, ThreeDFixtures.ShapeClass);
+        string cat = tmp["real3d/capsule"];
+        foreach (string d in (string[])["train", "test", "gt"]) Directory.CreateDirectory(Path.Combine(cat, d));
+        int n = 0;
+        foreach (string f in Directory.GetFiles(Path.Combine(src, "train")).Order(StringComparer.Ordinal))
+            File.Copy(f, Path.Combine(cat, "train", $"{++n}_template.pcd"));
+        foreach (string f in Directory.GetFiles(Path.Combine(src, "test")).Order(StringComparer.Ordinal))
+        {
+            string stem = Path.GetFileNameWithoutExtension(f);
+            string type = stem.Contains("positive", StringComparison.Ordinal) ? "good" : stem.Split('_')[1].TrimEnd("0123456789".ToCharArray());
+            string name = $"{++n}_{type}";
+            File.Copy(f, Path.Combine(cat, "test", name + ".pcd"));
+            if (type != "good" || n % 2 == 0) File.Copy(Path.Combine(src, "GT", stem + ".txt"), Path.Combine(cat, "gt", name + ".txt"));
+        }
+        var info = CliRunner.Run("dataset", "info", tmp["real3d"], "--json");
+        Assert.True(info.ExitCode == 0, info.Stderr + info.Stdout);
+        Assert.Contains("real3d_ad", info.Stdout);
+        var fit = CliRunner.Run("fit", "--dataset", tmp["real3d"], "--method", "pc-patchcore", "--centres", "256", "--out", tmp["m.inspecta"]);
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        var eval = CliRunner.Run("eval", "--dataset", tmp["real3d"], "--category", "capsule", "--model", tmp["m.inspecta"]);
+        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
+        Assert.Contains("object AUROC", eval.Stdout);
+        Assert.Contains("point AUROC", eval.Stdout);
+    }
+
     [Theory]
     [InlineData("depth-vm")]
     [InlineData("voxel-vm")]
