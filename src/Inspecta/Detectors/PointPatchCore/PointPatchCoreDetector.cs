@@ -87,13 +87,20 @@ public sealed class PointPatchCoreDetector : IAnomalyDetector, IGeometryDetector
         _bank = PatchMemoryBank.Build(all, total, dim, CoresetRatio, Seed, progress, ct);
     }
 
-    /// <summary>The rigid transform taking a reduced cloud onto the reference template (identity without registration).</summary>
+    /// <summary>
+    /// The rigid transform taking a reduced cloud onto the reference template (identity without registration): global
+    /// FPFH + RANSAC registration refined by ICP, unless plain ICP from the cloud's own pose fits better — clouds that
+    /// are already roughly aligned (and symmetric objects, where RANSAC may pick a symmetric twin) keep their pose.
+    /// </summary>
     private RigidTransform Align(PointCloud reduced, float[] fpfh)
     {
         if (_reference is null) return RigidTransform.Identity;
-        var result = GlobalRegistration.Ransac(reduced, _reference, fpfh, _referenceFpfh!, Geometry.Features.Fpfh.Dimensions,
-            new GlobalRegistrationOptions { MaxCorrespondenceDistance = 1.5f * _settings!.VoxelSize, Seed = Seed, MaxIterations = 20_000 });
-        return result.Transform;
+        float distance = 1.5f * _settings!.VoxelSize;
+        var global = GlobalRegistration.Ransac(reduced, _reference, fpfh, _referenceFpfh!, Geometry.Features.Fpfh.Dimensions,
+            new GlobalRegistrationOptions { MaxCorrespondenceDistance = distance, Seed = Seed, MaxIterations = 20_000 });
+        var local = Icp.Register(reduced, _reference, new IcpOptions { MaxCorrespondenceDistance = distance });
+        bool localBetter = local.Fitness > global.Fitness || (local.Fitness == global.Fitness && local.InlierRmse <= global.InlierRmse);
+        return localBetter ? local.Transform : global.Transform;
     }
 
     public Prediction Predict(Sample sample)
