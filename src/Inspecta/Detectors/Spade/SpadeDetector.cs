@@ -12,7 +12,7 @@ namespace Inspecta.Detectors.Spade;
 /// its K = 50 nearest training images; the map is, per position, the distance to the nearest (κ = 1)
 /// patch feature among those K images' feature maps, smoothed with σ = 4.
 /// </summary>
-public sealed class SpadeDetector : IAnomalyDetector, IDisposable
+public sealed class SpadeDetector : IAnomalyDetector, IBatchPredictor, IDisposable
 {
     public const string MethodId = "spade";
     public const int DefaultTopImages = 50;
@@ -99,7 +99,18 @@ public sealed class SpadeDetector : IAnomalyDetector, IDisposable
     public Prediction Predict(Sample sample)
     {
         var source = _source ?? throw new InvalidOperationException("SPADE is not fitted.");
-        var f = source.Extract(sample);
+        return Score(source, source.Extract(sample));
+    }
+
+    /// <summary>One backbone run for the whole batch; each result equals <see cref="Predict"/> of that sample.</summary>
+    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<Sample> samples)
+    {
+        var source = _source ?? throw new InvalidOperationException("SPADE is not fitted.");
+        return source.ExtractBatch(samples).Select(f => Score(source, f)).ToArray();
+    }
+
+    private Prediction Score(FeatureSource source, FeatureSource.Extracted f)
+    {
         var d = Describe(f.Maps);
         int k = Math.Min(TopImages, _images);
         var dist = new float[k];
