@@ -44,4 +44,10 @@ if (args.Length > 0 && args[0] == "imaging-figures")
     ImagingFigures.Print(args.Length > 1 ? int.Parse(args[1]) : 15);
     return;
 }
+// `btf-figures <size> <train> [btf-raw,btf-fpfh,btf-fpfh-rgb] [backbone.onnx]` times BTF on a synthetic MVTec 3D-AD-style category.
+if (args.Length > 2 && args[0] == "btf-figures")
+{
+    BtfFigures.Print(int.Parse(args[1]), int.Parse(args[2]), args.Length > 3 ? args[3] : "btf-raw,btf-fpfh", args.Length > 4 ? args[4] : null);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

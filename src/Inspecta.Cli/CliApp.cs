@@ -28,6 +28,8 @@ public static class CliApp
             FitCommand.Create(console),
             PredictCommand.Create(console),
             PcCommand.Create(console),
+            SynthCommand.Create(console),
+            DemoCommand.Create(console),
         })
             root.Subcommands.Add(command);
         return root;

@@ -18,6 +18,9 @@ public static class DetectorCatalog
         // new("patchcore", "PatchCore (Roth et al.)", true, o => new PatchCoreDetector(o), PatchCoreDetector.Load),
         new("patchcore", "PatchCore (Roth et al.): coreset memory bank of CNN patch features", true, o => new PatchCore.PatchCoreDetector(o), PatchCore.PatchCoreDetector.Load),
         new("padim", "PaDiM (Defard et al.): per-position Gaussians of CNN features, Mahalanobis map", true, o => new Padim.PadimDetector(o), Padim.PadimDetector.Load),
+        new("btf-raw", "BTF (Horwitz & Hoshen): raw xyz patches of organised scans in a PatchCore memory bank", false, o => new Btf.BtfDetector(Btf.BtfFeatures.Raw, o), Btf.BtfDetector.Load),
+        new("btf-fpfh", "BTF (Horwitz & Hoshen): FPFH patches of organised scans in a PatchCore memory bank", false, o => new Btf.BtfDetector(Btf.BtfFeatures.Fpfh, o), Btf.BtfDetector.Load),
+        new("btf-fpfh-rgb", "BTF (Horwitz & Hoshen): FPFH + RGB PatchCore features of organised scans", true, o => new Btf.BtfDetector(Btf.BtfFeatures.FpfhRgb, o), Btf.BtfDetector.Load),
         new("spade", "SPADE (Cohen & Hoshen): global kNN images, then pixel kNN in their feature maps", true, o => new Spade.SpadeDetector(o), Spade.SpadeDetector.Load),
     ];
 

@@ -1,9 +1,7 @@
-using System.Numerics.Tensors;
 using Inspecta.Datasets;
 using Inspecta.Features;
 using Inspecta.Imaging;
 using Inspecta.Persistence;
-using Inspecta.Search;
 
 namespace Inspecta.Detectors.PatchCore;
 
@@ -26,20 +24,18 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
     private readonly Preprocessing _preprocessing;
     private readonly PatchCoreEmbedder _embedder = new(Dimension, Dimension);
     private FeatureSource? _source;
-    private float[] _bank = [];
-    private int _bankCount;
-    private ExactNearestNeighbours? _search;
+    private PatchMemoryBank? _bank;
 
     public string Method => MethodId;
     public double CoresetRatio { get; }
     public int NumNeighbours { get; }
     public int Seed { get; }
     /// <summary>Number of patches in the (coreset) memory bank.</summary>
-    public int BankSize => _bankCount;
-    /// <summary>Patches before coreset reduction (0 after loading).</summary>
-    public int FullBankSize { get; private set; }
+    public int BankSize => _bank?.Count ?? 0;
+    /// <summary>Patches before coreset reduction (0 after loading a file written without it).</summary>
+    public int FullBankSize => _bank?.FullCount ?? 0;
     /// <summary>Seconds spent in coreset selection during the last fit.</summary>
-    public double CoresetSeconds { get; private set; }
+    public double CoresetSeconds => _bank?.CoresetSeconds ?? 0;
 
     /// <summary>Optional timing sink for benchmarks: backbone, search and map milliseconds per prediction.</summary>
     public Action<double, double, double>? PredictTimings { get; set; }
@@ -57,20 +53,14 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         Seed = options.Seed;
     }
 
-    private PatchCoreDetector(FeatureSource source, double coreset, int neighbours, int seed, float[] bank, int count)
+    private PatchCoreDetector(FeatureSource source, double coreset, int neighbours, int seed, PatchMemoryBank bank)
     {
         _source = source;
         _backboneSpec = source.Backbone.Info.Path;
         _layers = source.Layers;
         _preprocessing = source.Preprocessing;
         CoresetRatio = coreset; NumNeighbours = neighbours; Seed = seed;
-        SetBank(bank, count);
-    }
-
-    private void SetBank(float[] bank, int count)
-    {
-        _bank = bank; _bankCount = count;
-        _search = new ExactNearestNeighbours(bank, count, Dimension);
+        _bank = bank;
     }
 
     public void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
@@ -92,20 +82,7 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
             }
             rows.CopyTo(all.AsSpan(i * rows.Length));
         }, progress, ct);
-        int total = good.Count * perImage;
-        FullBankSize = total;
-        int target = Math.Max(1, (int)Math.Round(total * CoresetRatio));
-        if (target >= total)
-        {
-            SetBank(all!, total);
-            return;
-        }
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        int[] picked = GreedyCoreset.Select(all!, total, Dimension, target, Seed, progress: progress, ct: ct);
-        CoresetSeconds = sw.Elapsed.TotalSeconds;
-        var bank = new float[picked.Length * Dimension];
-        for (int i = 0; i < picked.Length; i++) all.AsSpan(picked[i] * Dimension, Dimension).CopyTo(bank.AsSpan(i * Dimension));
-        SetBank(bank, picked.Length);
+        _bank = PatchMemoryBank.Build(all!, good.Count * perImage, Dimension, CoresetRatio, Seed, progress, ct);
     }
 
     public Prediction Predict(Sample sample)
@@ -116,10 +93,9 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         var (rows, h, w) = _embedder.Embed(f.Maps);
         var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         int positions = h * w;
-        var dist = new float[positions];
-        var index = new int[positions];
-        _search!.Search(rows, positions, 1, dist, index);
-        float score = ImageScore(rows, dist, index);
+        var bank = _bank!;
+        var dist = bank.PatchScores(rows, positions, out var nearest);
+        float score = bank.ImageScore(rows, positions, dist, nearest, NumNeighbours);
         var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
         var map = ScoreMap(dist, h, w, source.Preprocessing, f.OriginalHeight, f.OriginalWidth);
         var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -164,39 +140,6 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
 
     private static double Ms(long a, long b) => (b - a) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
 
-    /// <summary>
-    /// The maximum patch score, re-weighted as in the paper (Eq. 7): w = 1 − softmax over the distances
-    /// from the test patch to the nearest bank patch m* and m*'s other bank neighbours, taken at m*.
-    /// A test patch far from a dense bank region is trusted more than one next to a lone outlier.
-    /// </summary>
-    private float ImageScore(float[] rows, float[] dist, int[] index)
-    {
-        int worst = TensorPrimitives.IndexOfMax<float>(dist);
-        float s = dist[worst];
-        int b = Math.Min(NumNeighbours, _bankCount);
-        if (b <= 1) return s;
-        int nearest = index[worst];
-        var nd = new float[b];
-        var ni = new int[b];
-        _search!.Search(_bank.AsSpan(nearest * Dimension, Dimension), 1, b, nd, ni);
-        // m* itself is its own nearest neighbour; keep it first even when duplicates tie at distance 0.
-        int self = Array.IndexOf(ni, nearest);
-        if (self < 0) ni[^1] = nearest;
-        (ni[0], ni[self < 0 ? b - 1 : self]) = (ni[self < 0 ? b - 1 : self], ni[0]);
-        var q = rows.AsSpan(worst * Dimension, Dimension);
-        Span<double> d = stackalloc double[b];
-        double max = double.NegativeInfinity;
-        for (int j = 0; j < b; j++)
-        {
-            d[j] = j == 0 ? s : TensorPrimitives.Distance<float>(q, _bank.AsSpan(ni[j] * Dimension, Dimension));
-            max = Math.Max(max, d[j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < b; j++) sum += Math.Exp(d[j] - max);
-        double weight = 1 - Math.Exp(d[0] - max) / sum;
-        return (float)(weight * s);
-    }
-
     /// <summary>Patch grid → bilinear to the network input → Gaussian σ = 4 → original image size.</summary>
     internal static AnomalyMap ScoreMap(float[] grid, int h, int w, Preprocessing pre, int originalHeight, int originalWidth)
     {
@@ -216,8 +159,7 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         p["seed"] = Seed;
         p["dimension"] = Dimension;
         p["sigma"] = Sigma;
-        p["full_bank_size"] = FullBankSize;
-        writer.AddArray("bank", _bank.AsSpan(0, _bankCount * Dimension), _bankCount, Dimension);
+        _bank!.Save(writer);
     }
 
     public static PatchCoreDetector Load(ModelReader reader)
@@ -225,12 +167,11 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         var p = reader.Parameters;
         int dim = p["dimension"]?.GetValue<int>() ?? throw reader.Error("PatchCore parameters have no 'dimension'.");
         if (dim != Dimension) throw reader.Error($"PatchCore dimension {dim} is not supported (expected {Dimension}).");
-        var bank = reader.ReadFloats("bank", out var shape);
-        if (shape.Length != 2 || shape[1] != Dimension) throw reader.Error("the PatchCore bank has the wrong shape.");
+        var bank = PatchMemoryBank.Load(reader);
+        if (bank.Dimension != Dimension) throw reader.Error("the PatchCore bank has the wrong shape.");
         var source = FeatureSource.Read(p, reader);
         return new PatchCoreDetector(source, p["coreset_ratio"]!.GetValue<double>(), p["num_neighbours"]!.GetValue<int>(),
-            p["seed"]!.GetValue<int>(), bank, shape[0])
-        { FullBankSize = p["full_bank_size"]?.GetValue<int>() ?? 0 };
+            p["seed"]!.GetValue<int>(), bank);
     }
 
     public void Dispose() => _source?.Dispose();

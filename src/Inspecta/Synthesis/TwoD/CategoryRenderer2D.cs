@@ -15,6 +15,8 @@ public abstract class CategoryRenderer2D
     /// <summary>Logical anomaly types; non-empty means the category is written in MVTec LOCO AD layout.</summary>
     public virtual IReadOnlyList<string> LogicalTypes => [];
     public bool IsLoco => LogicalTypes.Count > 0;
+    /// <summary>A texture (defects anywhere, no pose) rather than an object.</summary>
+    public virtual bool IsTexture => false;
 
     public abstract SceneLayout2D CreateLayout(SynthRandom rng, int size);
 

@@ -59,6 +59,21 @@ public class MeshReaderTests
         }
     }
 
+    [CgalFact]
+    public void Synth_3d_turns_a_folder_of_user_meshes_into_classes()
+    {
+        using var tmp = new TempDir();
+        Directory.CreateDirectory(tmp["meshes"]);
+        File.Copy(CgalMeshes.Path("data/meshes/sphere.stl"), tmp["meshes/sphere.stl"]);
+        File.Copy(CgalMeshes.Path("data/meshes/couplingdown.off"), tmp["meshes/coupling.off"]);
+        File.WriteAllText(tmp["meshes/readme.txt"], "not a mesh");
+        var run = CliRunner.Run("synth", "3d", "--out", tmp["out"], "--meshes", tmp["meshes"], "--classes", "coupling", "--count", "1", "--test-count", "1", "--normal-count", "2", "--points", "8000", "8000");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.False(Directory.Exists(tmp["out/sphere"]), "--classes limits the mesh files used");
+        Assert.Single(Directory.GetFiles(tmp["out/coupling/train"], "coupling_template*.pcd"));
+        Assert.Equal(6 + 2, Directory.GetFiles(tmp["out/coupling/GT"], "*.txt").Length);
+    }
+
     [Fact]
     public void Reads_obj_with_polygons_relative_indices_and_texture_refs()
     {

@@ -4,6 +4,7 @@ namespace Inspecta.Synthesis.TwoD.Categories;
 public sealed class MarbleRenderer : CategoryRenderer2D
 {
     public override string Name => "marble";
+    public override bool IsTexture => true;
     public override string Description => "random structured-noise texture (marble/leather-like)";
     public override IReadOnlyList<string> DefectTypes => ["crack", "scratch", "contamination", "color", "hole"];
 

@@ -4,6 +4,7 @@ namespace Inspecta.Synthesis.TwoD.Categories;
 public sealed class TilesRenderer : CategoryRenderer2D
 {
     public override string Name => "tiles";
+    public override bool IsTexture => true;
     public override string Description => "tiles with grout, per-tile colour variation";
     public override IReadOnlyList<string> DefectTypes => ["crack", "hole", "contamination", "color"];
 

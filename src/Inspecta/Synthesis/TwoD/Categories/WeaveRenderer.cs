@@ -4,6 +4,7 @@ namespace Inspecta.Synthesis.TwoD.Categories;
 public sealed class WeaveRenderer : CategoryRenderer2D
 {
     public override string Name => "weave";
+    public override bool IsTexture => true;
     public override string Description => "regular woven/grid texture";
     public override IReadOnlyList<string> DefectTypes => ["hole", "contamination", "color", "deformation", "scratch"];
 

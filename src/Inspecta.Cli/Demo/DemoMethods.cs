@@ -1,0 +1,63 @@
+using Inspecta.Detectors;
+using Inspecta.Features;
+
+namespace Inspecta.Cli.Demo;
+
+/// <summary>A method the demo fits, with the options it needs and why it was chosen.</summary>
+public sealed record DemoMethod(string Method, FitOptions Options, string Why);
+
+/// <summary>
+/// Which methods the demo runs. The preference lists are the single place to extend: a new method id
+/// added here is fitted and evaluated as soon as it is registered in <see cref="DetectorCatalog"/>.
+/// </summary>
+public static class DemoMethods
+{
+    public const string DefaultBackbone = "resnet50v2_imagenet_l123";
+
+    /// <summary>Backbone-free 2D methods, best first (texture-gmm suits textures; the variation model aligned parts).</summary>
+    private static readonly string[] BackboneFree2D = ["texture-gmm", "variation"];
+
+    /// <summary>3D methods on the xyz scans, run when registered.</summary>
+    public static readonly string[] ThreeD = ["btf-fpfh", "depth-vm"];
+
+    /// <summary>The per-pixel baseline the demo always shows next to the main method.</summary>
+    public const string Baseline = "variation";
+
+    /// <summary>Resolves the backbone (explicit path, else the preset in the model cache); null with the reason when unavailable.</summary>
+    public static (string? Path, string Note) ResolveBackbone(string? explicitPath)
+    {
+        try
+        {
+            var (path, name) = ModelCache.Resolve(explicitPath ?? DefaultBackbone);
+            return (path, $"backbone {name} ({path})");
+        }
+        catch (InspectaUserException)
+        {
+            return (null, $"no CNN backbone found (looked for preset {DefaultBackbone} in the model cache {ModelCache.Directory})");
+        }
+    }
+
+    /// <summary>The main 2D method: PatchCore with a backbone, else the best backbone-free method registered.</summary>
+    public static DemoMethod Main2D(string? backbonePath, string backboneNote, bool texture, int seed)
+    {
+        if (backbonePath is not null && Has("patchcore"))
+            return new("patchcore", new FitOptions { Seed = seed, Backbone = backbonePath }, $"PatchCore, because a {backboneNote} is available");
+        string fallback = (texture ? BackboneFree2D : BackboneFree2D.Reverse()).First(Has);
+        string reason = backbonePath is null
+            ? $"{backboneNote}, so PatchCore cannot run; using {fallback}, the best method that needs no backbone. " +
+              $"For PatchCore, put {DefaultBackbone}.onnx into the model cache (see docs/backbones.md) or pass --backbone <file.onnx>"
+            : "PatchCore is not part of this build";
+        return new(fallback, Options(fallback, seed), reason);
+    }
+
+    public static DemoMethod? Baseline2D(DemoMethod main, int seed) =>
+        main.Method == Baseline || !Has(Baseline) ? null : new(Baseline, Options(Baseline, seed), "per-pixel baseline: shows what pose and texture variation do to a pixel-wise model");
+
+    public static IEnumerable<DemoMethod> ThreeDMethods(int seed) =>
+        ThreeD.Where(Has).Select(m => new DemoMethod(m, new FitOptions { Seed = seed }, "3D method on the organised xyz scans"));
+
+    private static FitOptions Options(string method, int seed) =>
+        method == "variation" ? new FitOptions { Seed = seed, Alignment = "rigid" } : new FitOptions { Seed = seed };
+
+    private static bool Has(string method) => DetectorCatalog.All.Any(e => e.Method.Equals(method, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Inspecta.Tests.Infrastructure;
+
+namespace Inspecta.Tests.Cli;
+
+public class DemoCommandTests
+{
+    [Fact]
+    public void Demo_runs_end_to_end_and_prints_a_summary_table()
+    {
+        using var tmp = new TempDir();
+        var run = CliRunner.Run("demo", "--work-dir", tmp["demo"], "--count", "6", "--size", "96");
+        Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
+        Assert.Contains("Inspecta demo results", run.Stdout);
+        Assert.Contains("flange (2D)", run.Stdout);
+        Assert.Contains("ring (3D, RGB)", run.Stdout);
+        // Without a backbone the demo says which method it used instead, and why.
+        Assert.Contains("2D method:", run.Stdout);
+        Assert.True(Directory.GetFiles(tmp["demo/reports"], "*.html").Length >= 2);
+        Assert.True(File.Exists(Path.Combine(tmp["demo"], "data", "synthetic-2d", "flange", "train", "good", "000.png")));
+        Assert.True(File.Exists(Path.Combine(tmp["demo"], "data", "synthetic-3d", "ring", "train", "good", "xyz", "000.tiff")));
+    }
+
+    [SharedFact("models", "resnet50v2_imagenet_l123.onnx")]
+    public void Demo_uses_PatchCore_when_a_backbone_is_given_and_reports_json()
+    {
+        using var tmp = new TempDir();
+        string backbone = Path.Combine(SharedData.ModelsDir, "resnet50v2_imagenet_l123.onnx");
+        var run = CliRunner.Run("demo", "--work-dir", tmp["demo"], "--count", "6", "--size", "96", "--backbone", backbone, "--json", "--no-report");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var json = JsonNode.Parse(run.Stdout)!;
+        var methods = json["results"]!.AsArray().Select(r => (string)r!["method"]!).ToList();
+        Assert.Equal("patchcore", methods[0]);
+        Assert.Contains("variation", methods);
+        foreach (var r in json["results"]!.AsArray())
+        {
+            double auroc = (double)r!["metrics"]!["image_auroc"]!;
+            Assert.InRange(auroc, 0.0, 1.0);
+        }
+    }
+
+    [Fact]
+    public void Demo_rejects_bad_options()
+    {
+        Assert.Equal(2, CliRunner.Run("demo", "--count", "1").ExitCode);
+        Assert.Equal(2, CliRunner.Run("demo", "--backbone", "/no/such/model.onnx", "--work-dir", Path.GetTempPath()).ExitCode);
+    }
+}
