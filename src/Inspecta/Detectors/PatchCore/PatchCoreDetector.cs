@@ -122,16 +122,15 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         }
         var queries = new float[(long)total * Dimension];
         for (int i = 0, at = 0; i < samples.Count; at += embedded[i].Rows.Length, i++) embedded[i].Rows.CopyTo(queries.AsSpan(at));
-        var dist = new float[total];
-        var index = new int[total];
-        _search!.Search(queries, total, 1, dist, index);
+        var bank = _bank!;
+        var dist = bank.PatchScores(queries, total, out var nearest);
         var result = new Prediction[samples.Count];
         for (int i = 0, at = 0; i < samples.Count; i++)
         {
             var (rows, h, w) = embedded[i];
             int positions = h * w;
             var d = dist.AsSpan(at, positions).ToArray();
-            float score = ImageScore(rows, d, index.AsSpan(at, positions).ToArray());
+            float score = bank.ImageScore(rows, positions, d, nearest.AsSpan(at, positions).ToArray(), NumNeighbours);
             result[i] = new Prediction(score, ScoreMap(d, h, w, source.Preprocessing, extracted[i].OriginalHeight, extracted[i].OriginalWidth));
             at += positions;
         }
