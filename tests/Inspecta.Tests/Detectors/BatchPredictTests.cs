@@ -12,7 +12,7 @@ public class BatchPredictTests
     [InlineData("patchcore")]
     [InlineData("padim")]
     [InlineData("spade")]
-    public void PredictBatchIsBitIdenticalToPredict(string method)
+    public void PredictBatchAndConcurrentPredictAreBitIdenticalToPredict(string method)
     {
         var train = PadimFormTests.Synthetic(6, 21, 64);
         var test = PadimFormTests.Synthetic(3, 22, 64);
@@ -33,6 +33,10 @@ public class BatchPredictTests
                 Assert.Equal(single.Map!.Data, batch[i].Map!.Data);
             }
             Assert.Empty(batcher.PredictBatch([]));
+            // The Predict contract: safe to call concurrently (inspecta predict keeps two images in flight).
+            var concurrent = new Prediction[test.Length * 2];
+            Parallel.For(0, concurrent.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => concurrent[i] = detector.Predict(test[i % test.Length]));
+            for (int i = 0; i < concurrent.Length; i++) Assert.Equal(batch[i % test.Length].Map!.Data, concurrent[i].Map!.Data);
         }
         finally { (detector as IDisposable)?.Dispose(); }
     }
