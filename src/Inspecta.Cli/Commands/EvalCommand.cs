@@ -53,6 +53,13 @@ internal static class EvalCommand
             if ((mapsDir is null) == (modelPath is null)) throw new InspectaUserException("Give exactly one of --maps <dir> or --model <file.inspecta>.");
             if (parse.GetValue(saveMaps) is not null && modelPath is null) throw new InspectaUserException("--save-maps needs --model.");
             using var trained = modelPath is null ? null : Detectors.TrainedModel.Load(modelPath);
+            if (trained is not null)
+            {
+                // Point-cloud datasets (Real3D-AD, Anomaly-ShapeNet) have per-point ground truth: object and point AUROC instead of maps.
+                var pointCategory = DatasetReader.Open(parse.GetValue(dataset)!).Get(options.Category);
+                if (ModelPredictionSource.IsPointCloud(pointCategory.Format))
+                    return EvalPointCloudCommand.Run(console, trained, pointCategory, jsonToStdout, jsonPath);
+            }
             Detectors.ModelTestRun.Result? run = null;
             var input = console.RunWithProgress("eval", p =>
             {

@@ -28,9 +28,15 @@ internal static class FitCommand
         var seed = new Option<int>("--seed") { Description = "Random seed (coreset start, channel subset, validation split).", DefaultValueFactory = _ => 0 };
         var minArea = new Option<int?>("--min-defect-area") { Description = "Max-area calibration: minimum defect area in pixels (default 0.1 % of the image)." };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary." };
+        var voxelResolution = new Option<int?>("--voxel-resolution") { Description = "voxel-vm: voxels per axis over the training bounding box (default 64)." };
+        var descriptor = new Option<string?>("--descriptor") { Description = "pc-patchcore patch descriptor: fpfh (default) or xyz (patch centroid; use with --register)." };
+        var centres = new Option<int?>("--centres") { Description = "pc-patchcore: patch centres per cloud by farthest-point sampling (default 512)." };
+        var patchPoints = new Option<int?>("--patch-points") { Description = "pc-patchcore: points per patch (default 64)." };
+        var register = new Option<bool>("--register") { Description = "pc-patchcore: align every cloud to the first training template (FPFH + RANSAC, then ICP) first." };
         var cmd = new Command("fit", "Fit a detector on good training images, calibrate its threshold on good validation images, and save it.")
         {
             dataset, category, format, method, output, backbone, layers, coreset, imageSize, centerCrop, neighbours, channels, maxMemory, topImages, seed, minArea, json,
+            voxelResolution, descriptor, centres, patchPoints, register,
         };
         var classical = new ClassicalFitOptions();
         classical.AddTo(cmd);
@@ -49,6 +55,11 @@ internal static class FitCommand
                 FeatureChannels = parse.GetValue(channels),
                 MaxMemoryBytes = parse.GetValue(maxMemory) is { } m ? ParseBytes(m) : null,
                 TopImages = parse.GetValue(topImages),
+                VoxelResolution = parse.GetValue(voxelResolution),
+                PointDescriptor = parse.GetValue(descriptor),
+                PatchCentres = parse.GetValue(centres),
+                PatchPoints = parse.GetValue(patchPoints),
+                Register = parse.GetValue(register),
             };
             options = classical.Apply(parse, options);
             string outPath = parse.GetValue(output)!;

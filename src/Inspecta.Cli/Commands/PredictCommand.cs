@@ -28,8 +28,10 @@ internal static class PredictCommand
         {
             bool asJson = parse.GetValue(json);
             string outDir = parse.GetValue(output)!;
-            var samples = ListImages(parse.GetValue(input)!);
             using var trained = TrainedModel.Load(parse.GetValue(model)!);
+            var samples = trained.Detector is IGeometryDetector geometry
+                ? PredictGeometry.ListInputs(parse.GetValue(input)!, geometry.Input)
+                : ListImages(parse.GetValue(input)!);
             Directory.CreateDirectory(outDir);
             var rows = new Row[samples.Count];
             int done = 0;
@@ -54,19 +56,28 @@ internal static class PredictCommand
         return cmd;
     }
 
-    private sealed record Row(string Id, string Path, float Score, bool? Anomalous, int? DefectPixels, string Map, string Overlay, string? Mask);
+    /// <param name="Map">The TIFF map, or for point clouds the PLY with a "score" field.</param>
+    /// <param name="Points">Point clouds: the "x y z score" text file.</param>
+    internal sealed record Row(string Id, string Path, float Score, bool? Anomalous, int? DefectPixels, string Map, string? Overlay, string? Mask, string? Points = null);
 
     private static Row PredictOne(TrainedModel trained, Sample sample, string outDir)
     {
         var prediction = trained.Detector.Predict(sample);
+        if (prediction.Map is null && prediction.PointScores is { } points) return PredictGeometry.WritePoints(trained, sample, prediction.Score, points, outDir);
         var map = prediction.Map ?? throw new InspectaUserException($"Method {trained.Detector.Method} produces no anomaly map; predict needs one.");
         string stem = Path.Combine(outDir, sample.Id);
         Directory.CreateDirectory(Path.GetDirectoryName(stem)!);
         ImageIO.WriteTiff(stem + ".tiff", map);
         var (lo, hi) = PredictionOutput.HeatRange(map, trained.Thresholds);
-        var image = sample.LoadImage();
-        if (image.Height != map.Height || image.Width != map.Width) image = Resize.Bilinear(image, map.Height, map.Width);
-        ImageIO.WritePng(stem + "_overlay.png", HeatmapRenderer.Overlay(image, map, lo, hi, 0.5f));
+        string? overlayPath = null;
+        // Organised scans overlay on their rgb image when the MVTec 3D-AD layout provides one.
+        var image = trained.Detector is IGeometryDetector ? PredictGeometry.RgbFor(sample) : sample.LoadImage();
+        if (image is not null)
+        {
+            if (image.Height != map.Height || image.Width != map.Width) image = Resize.Bilinear(image, map.Height, map.Width);
+            overlayPath = stem + "_overlay.png";
+            ImageIO.WritePng(overlayPath, HeatmapRenderer.Overlay(image, map, lo, hi, 0.5f));
+        }
         string? maskPath = null;
         int? defectPixels = null;
         if (trained.Thresholds is { } t)
@@ -77,14 +88,14 @@ internal static class PredictCommand
             ImageIO.WritePng(maskPath, mask);
         }
         return new Row(sample.Id, sample.Path, prediction.Score, trained.Thresholds is { } th ? prediction.Score > th.Image : null, defectPixels,
-            stem + ".tiff", stem + "_overlay.png", maskPath);
+            stem + ".tiff", overlayPath, maskPath);
     }
 
     private static JsonObject WriteScores(Row[] rows, string outDir, TrainedModel trained)
     {
-        var csv = new StringBuilder("id,path,score,anomalous,defect_pixels,map,overlay,mask\n");
+        var csv = new StringBuilder("id,path,score,anomalous,defect_pixels,map,overlay,mask,points\n");
         foreach (var r in rows)
-            csv.Append(CultureInfo.InvariantCulture, $"{Csv(r.Id)},{Csv(r.Path)},{r.Score.ToString("R", CultureInfo.InvariantCulture)},{(r.Anomalous is bool a ? (a ? "1" : "0") : "")},{r.DefectPixels},{Csv(r.Map)},{Csv(r.Overlay)},{Csv(r.Mask ?? "")}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{Csv(r.Id)},{Csv(r.Path)},{r.Score.ToString("R", CultureInfo.InvariantCulture)},{(r.Anomalous is bool a ? (a ? "1" : "0") : "")},{r.DefectPixels},{Csv(r.Map)},{Csv(r.Overlay ?? "")},{Csv(r.Mask ?? "")},{Csv(r.Points ?? "")}\n");
         File.WriteAllText(Path.Combine(outDir, "scores.csv"), csv.ToString());
         var doc = new JsonObject
         {
@@ -93,7 +104,7 @@ internal static class PredictCommand
             ["images"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
             {
                 ["id"] = r.Id, ["path"] = r.Path, ["score"] = r.Score, ["anomalous"] = r.Anomalous, ["defect_pixels"] = r.DefectPixels,
-                ["map"] = r.Map, ["overlay"] = r.Overlay, ["mask"] = r.Mask,
+                ["map"] = r.Map, ["overlay"] = r.Overlay, ["mask"] = r.Mask, ["points"] = r.Points,
             }).ToArray()),
         };
         File.WriteAllText(Path.Combine(outDir, "scores.json"), doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");

@@ -57,7 +57,7 @@ public static class DemoMethods
         ThreeD.Where(Has).Select(m => new DemoMethod(m, new FitOptions { Seed = seed }, "3D method on the organised xyz scans"));
 
     private static FitOptions Options(string method, int seed) =>
-        method == "variation" ? new FitOptions { Seed = seed, Alignment = "rigid" } : new FitOptions { Seed = seed };
+        method == "variation" ? new FitOptions { Seed = seed, Alignment = "rigid", Illumination = "plane" } : new FitOptions { Seed = seed };
 
     private static bool Has(string method) => DetectorCatalog.All.Any(e => e.Method.Equals(method, StringComparison.OrdinalIgnoreCase));
 }

@@ -1,7 +1,7 @@
 namespace Inspecta.Datasets;
 
 /// <summary>On-disk dataset layouts. Each has one reader (<see cref="IDatasetLayout"/>) registered in <see cref="DatasetReader"/>.</summary>
-public enum DatasetFormat { MvtecAd, MvtecLoco, Mvtec3d, Visa, Btad, Folder }
+public enum DatasetFormat { MvtecAd, MvtecLoco, Mvtec3d, Visa, Btad, Folder, Real3dAd, AnomalyShapeNet }
 
 /// <summary>The snake_case names used on the command line and in JSON ("mvtec_ad", "mvtec_loco", …).</summary>
 public static class DatasetFormatNames
@@ -9,6 +9,8 @@ public static class DatasetFormatNames
     /// <summary>Names that the PascalCase → snake_case rule would get wrong; new formats add an entry here when needed.</summary>
     private static readonly Dictionary<DatasetFormat, string> Explicit = new()
     {
+        [DatasetFormat.Real3dAd] = "real3d_ad",
+        [DatasetFormat.AnomalyShapeNet] = "anomaly_shapenet",
     };
 
     public static string ToName(this DatasetFormat format)

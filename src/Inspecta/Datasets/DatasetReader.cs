@@ -13,6 +13,8 @@ public static class DatasetReader
     [
         new MvtecLocoReader(),
         new Mvtec3dReader(),
+        new AnomalyShapeNetReader(),
+        new Real3dAdReader(),
         new VisaReader(),
         new BtadReader(),
         new MvtecAdReader(),

@@ -58,4 +58,16 @@ public sealed record FitOptions
     public long? MaxMemoryBytes { get; init; }
     /// <summary>SPADE: number of nearest training images (default 50).</summary>
     public int? TopImages { get; init; }
+
+    // 3D methods (depth-vm, voxel-vm, pc-patchcore)
+    /// <summary>voxel-vm: voxels per axis over the training bounding box (default 64).</summary>
+    public int? VoxelResolution { get; init; }
+    /// <summary>pc-patchcore: patch descriptor, "fpfh" (mean FPFH of the patch) or "xyz" (patch centroid; use with registration).</summary>
+    public string? PointDescriptor { get; init; }
+    /// <summary>pc-patchcore: patch centres sampled by farthest-point sampling per cloud (default 512).</summary>
+    public int? PatchCentres { get; init; }
+    /// <summary>pc-patchcore: points per patch around each centre (default 64).</summary>
+    public int? PatchPoints { get; init; }
+    /// <summary>pc-patchcore: register every cloud to the first training template first (Reg3D-AD style).</summary>
+    public bool Register { get; init; }
 }

@@ -32,18 +32,27 @@ public static class ModelTrainer
         if (validationGood.Length > 0)
         {
             var maps = new AnomalyMap[validationGood.Length];
-            float imageMax = float.NegativeInfinity;
+            float imageMax = float.NegativeInfinity, pointMax = float.NegativeInfinity;
             for (int i = 0; i < validationGood.Length; i++)
             {
                 ct.ThrowIfCancellationRequested();
                 var p = detector.Predict(validationGood[i]);
-                maps[i] = p.Map ?? throw new InvalidOperationException($"{detector.Method} produced no anomaly map; max-area calibration needs maps.");
+                if (p.Map is null && p.PointScores is { } points) pointMax = Math.Max(pointMax, System.Numerics.Tensors.TensorPrimitives.Max<float>(points));
+                else maps[i] = p.Map ?? throw new InvalidOperationException($"{detector.Method} produced neither an anomaly map nor point scores.");
                 imageMax = Math.Max(imageMax, p.Score);
                 progress?.Report(new ProgressUpdate("calibrate", i + 1, validationGood.Length));
             }
-            int area = minDefectArea ?? ThresholdCalibration.DefaultMinDefectArea(maps[0].Height, maps[0].Width);
-            float pixel = (float)ThresholdCalibration.MaxArea(maps, area);
-            thresholds = new CalibratedThresholds("max-area", pixel, imageMax, area, validationGood.Length);
+            if (maps[0] is null)
+            {
+                // Point-cloud methods: no pixel neighbourhoods for max-area, so the point threshold is the largest good point score.
+                thresholds = new CalibratedThresholds("max", pointMax, imageMax, 0, validationGood.Length);
+            }
+            else
+            {
+                int area = minDefectArea ?? ThresholdCalibration.DefaultMinDefectArea(maps[0].Height, maps[0].Width);
+                float pixel = (float)ThresholdCalibration.MaxArea(maps, area);
+                thresholds = new CalibratedThresholds("max-area", pixel, imageMax, area, validationGood.Length);
+            }
         }
         var summary = new TrainingSummary(train.Count, validationGood.Length, fitSeconds, sw.Elapsed.TotalSeconds, dataset, category);
         return new TrainedModel(detector, thresholds, summary);

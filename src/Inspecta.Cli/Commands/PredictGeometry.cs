@@ -1,0 +1,70 @@
+using Inspecta.Datasets;
+using Inspecta.Detectors;
+using Inspecta.Geometry.IO;
+using Inspecta.Imaging;
+
+namespace Inspecta.Cli.Commands;
+
+/// <summary>The 3D side of <c>inspecta predict</c>: which files are inputs, and per-point outputs (PLY with a score field, x y z score text).</summary>
+internal static class PredictGeometry
+{
+    private static readonly string[] CloudExtensions = [".pcd", ".ply", ".xyz", ".txt", ".pts"];
+    private static readonly string[] ScanExtensions = [".tif", ".tiff"];
+
+    /// <summary>One file, or every cloud (or xyz scan) under a folder; ids are relative paths without extension.</summary>
+    public static IReadOnlyList<Sample> ListInputs(string input, GeometryKind kind)
+    {
+        var extensions = kind == GeometryKind.PointCloud ? CloudExtensions : ScanExtensions;
+        string what = kind == GeometryKind.PointCloud ? "point clouds (pcd, ply, xyz, txt, pts)" : "organised xyz scans (tiff)";
+        if (File.Exists(input))
+        {
+            string full = Path.GetFullPath(input);
+            return [new Sample(Path.GetFileNameWithoutExtension(input), full, Split.Test, "unlabelled") { GeometryPath = full }];
+        }
+        if (!Directory.Exists(input)) throw InspectaUserException.ForFile(input, $"no such file or folder of {what}.");
+        var files = Directory.GetFiles(input, "*", SearchOption.AllDirectories)
+            .Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            // Real3D-AD / Anomaly-ShapeNet ground-truth text files sit next to the clouds; they are not inputs.
+            .Where(f => !IsGroundTruthFolder(Path.GetFileName(Path.GetDirectoryName(f)!)))
+            .Order(StringComparer.Ordinal).ToArray();
+        if (files.Length == 0) throw InspectaUserException.ForFile(input, $"the folder holds no {what}.");
+        return files.Select(f =>
+        {
+            string full = Path.GetFullPath(f);
+            return new Sample(Path.ChangeExtension(Path.GetRelativePath(input, f), null), full, Split.Test, "unlabelled") { GeometryPath = full };
+        }).ToArray();
+    }
+
+    private static bool IsGroundTruthFolder(string? name) => name is "gt" or "GT";
+
+    /// <summary>The rgb image of an MVTec 3D-AD scan (<c>…/xyz/id.tiff</c> → <c>…/rgb/id.png</c>), when present.</summary>
+    public static ImageF? RgbFor(Sample sample)
+    {
+        string? scan = sample.GeometryPath;
+        string? dir = scan is null ? null : Path.GetDirectoryName(scan);
+        if (dir is null || Path.GetFileName(dir) != "xyz") return null;
+        string rgb = Path.Combine(Path.GetDirectoryName(dir)!, "rgb", Path.GetFileNameWithoutExtension(scan) + ".png");
+        return File.Exists(rgb) ? ImageIO.Read(rgb) : null;
+    }
+
+    /// <summary>Writes <c>id.ply</c> (the cloud with a float "score" field) and <c>id.txt</c> (x y z score per line).</summary>
+    public static PredictCommand.Row WritePoints(TrainedModel trained, Sample sample, float score, float[] pointScores, string outDir)
+    {
+        var cloud = GeometryInput.ReadCloud(sample, trained.Detector.Method);
+        var scored = new Geometry.PointCloud(cloud.Positions);
+        scored.SetField("score", pointScores);
+        string stem = Path.Combine(outDir, sample.Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(stem)!);
+        PointCloudIO.Write(stem + ".ply", scored);
+        XyzFormat.WriteColumns(stem + ".txt", scored, ["x", "y", "z", "score"]);
+        int? anomalousPoints = null;
+        if (trained.Thresholds is { } t)
+        {
+            int count = 0;
+            foreach (float s in pointScores) if (s > t.Pixel) count++;
+            anomalousPoints = count;
+        }
+        return new PredictCommand.Row(sample.Id, sample.GeometryPath ?? sample.Path, score, trained.Thresholds is { } th ? score > th.Image : null,
+            anomalousPoints, stem + ".ply", null, null, stem + ".txt");
+    }
+}

@@ -1,0 +1,115 @@
+using Inspecta.Datasets;
+using Inspecta.Imaging;
+using Inspecta.Persistence;
+
+namespace Inspecta.Detectors.DepthVariation;
+
+/// <summary>
+/// The MVTec 3D-AD paper's depth variation model: per pixel, the mean and standard deviation of the depth (z)
+/// over the training scans; a test pixel scores |z − mean| / max(std, σ_min), the one-dimensional Mahalanobis
+/// distance. σ_min is the median per-pixel standard deviation (a robust sensor-noise level), so pixels that
+/// happened to be constant in training do not explode. Pixels invalid in the test scan, or valid in fewer than
+/// two training scans, score 0 (there is no depth to compare). Image score = map maximum.
+/// </summary>
+public sealed class DepthVariationDetector : IAnomalyDetector, IGeometryDetector
+{
+    public const string MethodId = "depth-vm";
+
+    private int _height, _width;
+    private float[] _mean = [], _sigma = [];
+    private int[] _count = [];
+
+    public string Method => MethodId;
+    public GeometryKind Input => GeometryKind.OrganizedScan;
+    public float SigmaMin { get; private set; }
+
+    public DepthVariationDetector(FitOptions options) => ArgumentNullException.ThrowIfNull(options);
+
+    private DepthVariationDetector() { }
+
+    public void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
+    {
+        SampleImages.RequireAtLeast(good, 2, MethodId);
+        var first = GeometryInput.ReadScan(good[0], MethodId);
+        int h = first.Height, w = first.Width, n = h * w;
+        var mean = new double[n];
+        var m2 = new double[n];
+        var count = new int[n];
+        for (int s = 0; s < good.Count; s++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var scan = s == 0 ? first : GeometryInput.ReadScan(good[s], MethodId);
+            GeometryInput.RequireSize(scan, good[s], h, w, MethodId);
+            var xyz = scan.Xyz;
+            for (int p = 0; p < n; p++)
+            {
+                if (!scan.IsValid(p)) continue;
+                // Welford: numerically stable for depths ~1 m varying by micrometres.
+                double z = xyz[3 * p + 2];
+                int c = ++count[p];
+                double d = z - mean[p];
+                mean[p] += d / c;
+                m2[p] += d * (z - mean[p]);
+            }
+            progress?.Report(new ProgressUpdate("scans", s + 1, good.Count));
+        }
+        _height = h; _width = w;
+        _count = count;
+        _mean = new float[n];
+        _sigma = new float[n];
+        var stds = new List<float>(n);
+        for (int p = 0; p < n; p++)
+        {
+            _mean[p] = (float)mean[p];
+            if (count[p] >= 2)
+            {
+                _sigma[p] = (float)Math.Sqrt(m2[p] / (count[p] - 1));
+                stds.Add(_sigma[p]);
+            }
+        }
+        if (stds.Count == 0) throw new InspectaUserException($"{MethodId}: no pixel is valid in two or more training scans; nothing to model.");
+        stds.Sort();
+        SigmaMin = Math.Max(stds[stds.Count / 2], 1e-9f);
+    }
+
+    public Prediction Predict(Sample sample)
+    {
+        if (_mean.Length == 0) throw new InvalidOperationException($"{MethodId} is not fitted.");
+        var scan = GeometryInput.ReadScan(sample, MethodId);
+        GeometryInput.RequireSize(scan, sample, _height, _width, MethodId);
+        var map = new AnomalyMap(_height, _width);
+        var xyz = scan.Xyz;
+        for (int p = 0; p < map.Data.Length; p++)
+        {
+            if (_count[p] < 2 || !scan.IsValid(p)) continue;
+            map.Data[p] = MathF.Abs(xyz[3 * p + 2] - _mean[p]) / MathF.Max(_sigma[p], SigmaMin);
+        }
+        return new Prediction(map.Max(), map);
+    }
+
+    public void Save(ModelWriter writer)
+    {
+        if (_mean.Length == 0) throw new InvalidOperationException($"{MethodId} is not fitted.");
+        writer.Parameters["height"] = _height;
+        writer.Parameters["width"] = _width;
+        writer.Parameters["sigma_min"] = SigmaMin;
+        writer.AddArray("mean", _mean, _height, _width);
+        writer.AddArray("sigma", _sigma, _height, _width);
+        writer.AddArray("count", _count, _height, _width);
+    }
+
+    public static DepthVariationDetector Load(ModelReader reader)
+    {
+        var p = reader.Parameters;
+        int h = p["height"]?.GetValue<int>() ?? throw reader.Error("depth-vm parameters have no 'height'.");
+        int w = p["width"]?.GetValue<int>() ?? throw reader.Error("depth-vm parameters have no 'width'.");
+        var d = new DepthVariationDetector
+        {
+            _height = h, _width = w,
+            SigmaMin = p["sigma_min"]!.GetValue<float>(),
+            _mean = reader.ReadFloats("mean"), _sigma = reader.ReadFloats("sigma"), _count = reader.ReadInts("count"),
+        };
+        if (d._mean.Length != h * w || d._sigma.Length != h * w || d._count.Length != h * w) throw reader.Error("depth-vm arrays do not match the scan size.");
+        return d;
+    }
+}
