@@ -57,6 +57,36 @@ public sealed class FeatureSource : IDisposable
     }
 
     /// <summary>
+    /// Extracts several samples with one backbone run (images decoded and preprocessed in parallel);
+    /// each result is the same as <see cref="Extract(Sample)"/> of that sample.
+    /// </summary>
+    public Extracted[] ExtractBatch(IReadOnlyList<Sample> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (samples.Count == 0) return [];
+        var inputs = new ImageF[samples.Count];
+        var sizes = new (int H, int W)[samples.Count];
+        try
+        {
+            Parallel.For(0, samples.Count, i =>
+            {
+                var image = samples[i].LoadImage();
+                sizes[i] = (image.Height, image.Width);
+                inputs[i] = Preprocessing.Apply(image);
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.OfType<InspectaUserException>().FirstOrDefault() is { } user)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(user).Throw();
+        }
+        var maps = Backbone.Extract(inputs, Layers);
+        var result = new Extracted[samples.Count];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = new Extracted(maps.Select(m => m.Slice(i)).ToArray(), sizes[i].H, sizes[i].W);
+        return result;
+    }
+
+    /// <summary>
     /// Extracts all samples in batches, calling <paramref name="onSample"/> with each sample's index
     /// and features, in order. Memory holds one batch at a time.
     /// </summary>

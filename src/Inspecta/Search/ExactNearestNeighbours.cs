@@ -93,11 +93,42 @@ public sealed unsafe class ExactNearestNeighbours
     /// bank rows: Euclidean distances ascending into <paramref name="distances"/>[q*k..] and their bank indices
     /// into <paramref name="indices"/>[q*k..]. Equal distances are ordered by lower index.
     /// </summary>
-    public void Search(ReadOnlySpan<float> queries, int queryCount, int k, Span<float> distances, Span<int> indices)
+    public void Search(ReadOnlySpan<float> queries, int queryCount, int k, Span<float> distances, Span<int> indices) =>
+        Search(queries, queryCount, k, distances, indices, null, null, Count);
+
+    /// <summary>
+    /// Like <see cref="Search(ReadOnlySpan{float}, int, int, Span{float}, Span{int})"/>, but only bank rows inside
+    /// <paramref name="rowRanges"/> (start, count; non-overlapping) are neighbours. The index is built once for the
+    /// whole bank and only the slivers touching the ranges are scanned, so a search restricted to a few bank
+    /// blocks (e.g. SPADE's K nearest training images) costs no packing. Results equal a brute-force scan of
+    /// exactly those rows.
+    /// </summary>
+    public void SearchWithin(ReadOnlySpan<float> queries, int queryCount, int k, ReadOnlySpan<(int Start, int Count)> rowRanges,
+        Span<float> distances, Span<int> indices)
+    {
+        int nr = MicroKernel.Nr;
+        var allowed = new byte[_slivers * nr];
+        int allowedRows = 0;
+        foreach (var (start, count) in rowRanges)
+        {
+            if (start < 0 || count < 0 || (long)start + count > Count) throw new ArgumentOutOfRangeException(nameof(rowRanges), $"row range ({start}, {count}) is outside the bank of {Count}");
+            var span = allowed.AsSpan(start, count);
+            if (span.Contains((byte)1)) throw new ArgumentException("row ranges overlap", nameof(rowRanges));
+            span.Fill(1);
+            allowedRows += count;
+        }
+        var slivers = new List<int>();
+        for (int sl = 0; sl < _slivers; sl++)
+            if (allowed.AsSpan(sl * nr, nr).Contains((byte)1)) slivers.Add(sl);
+        Search(queries, queryCount, k, distances, indices, slivers.ToArray(), allowed, allowedRows);
+    }
+
+    private void Search(ReadOnlySpan<float> queries, int queryCount, int k, Span<float> distances, Span<int> indices,
+        int[]? slivers, byte[]? allowed, int allowedRows)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(queryCount);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        if (k > Count) throw new ArgumentOutOfRangeException(nameof(k), $"k = {k} exceeds the bank size {Count}");
+        if (k > allowedRows) throw new ArgumentOutOfRangeException(nameof(k), $"k = {k} exceeds the {allowedRows} searchable bank rows");
         int dim = Dimension;
         if (queries.Length < (long)queryCount * dim) throw new ArgumentException($"queries hold {queries.Length} floats, need {(long)queryCount * dim}");
         if (distances.Length < (long)queryCount * k || indices.Length < (long)queryCount * k)
@@ -108,13 +139,16 @@ public sealed unsafe class ExactNearestNeighbours
         fixed (float* q = queries)
         fixed (float* outD = distances)
         fixed (int* outI = indices)
-            Run((nint)q, queryCount, k, (nint)outD, (nint)outI);
+            Run((nint)q, queryCount, k, (nint)outD, (nint)outI, slivers, allowed);
     }
 
 
     /// <summary>Pointers travel as nint into the parallel bodies; the caller keeps them pinned.</summary>
-    private void Run(nint queries, int queryCount, int k, nint distances, nint indices)
+    /// <param name="slivers">Slivers to scan (null: all).</param>
+    /// <param name="allowed">Per bank row, 1 if it may be a neighbour (null: all); filters slivers straddling a range end.</param>
+    private void Run(nint queries, int queryCount, int k, nint distances, nint indices, int[]? slivers, byte[]? allowed)
     {
+        int sliverCount = slivers?.Length ?? _slivers;
         int dim = Dimension, mr = MicroKernel.Mr, nr = MicroKernel.Nr;
         int panels = (queryCount + mr - 1) / mr;
         var packedQ = new float[(long)panels * dim * mr];
@@ -145,7 +179,7 @@ public sealed unsafe class ExactNearestNeighbours
         int threads = Environment.ProcessorCount;
         int splits = Math.Max(1, (4 * threads + blocks - 1) / blocks);
         while ((blocks * splits) % threads != 0 && splits < 4 * threads) splits++;   // equal-sized tasks, no idle tail
-        splits = Math.Min(splits, _slivers);
+        splits = Math.Min(splits, sliverCount);
         int cap = Math.Max(64, 2 * k + 32);
         var lists = new CandidateList[splits][];
         for (int s = 0; s < splits; s++) lists[s] = new CandidateList[queryCount];
@@ -153,7 +187,7 @@ public sealed unsafe class ExactNearestNeighbours
         Parallel.For(0, blocks * splits, ParallelOptions, task =>
         {
             int block = task / splits, split = task % splits;
-            int sliverBegin = (int)((long)_slivers * split / splits), sliverEnd = (int)((long)_slivers * (split + 1) / splits);
+            int sliverBegin = (int)((long)sliverCount * split / splits), sliverEnd = (int)((long)sliverCount * (split + 1) / splits);
             int panelBegin = block * PanelsPerBlock, panelEnd = Math.Min(panels, panelBegin + PanelsPerBlock);
             float* tile = stackalloc float[mr * nr];
             CandidateList[] mine = lists[split];
@@ -162,15 +196,17 @@ public sealed unsafe class ExactNearestNeighbours
             fixed (float* pb = _packed)
             fixed (float* bn = _bankNorms)
             fixed (float* qn = qNorms)
+            fixed (byte* ok = allowed)
             {
-                for (int s = sliverBegin; s < sliverEnd; s++)
+                for (int t = sliverBegin; t < sliverEnd; t++)
                 {
+                    int s = slivers is null ? t : slivers[t];
                     float* sliver = pb + (long)s * dim * nr;
                     for (int p = panelBegin; p < panelEnd; p++)
                     {
                         MicroKernel.Run(pq + (long)p * dim * mr, sliver, dim, tile, accumulate: false);
                         int rows = Math.Min(mr, queryCount - p * mr);
-                        Collect(tile, rows, p * mr, s * nr, qn, bn, lists[split]);
+                        Collect(tile, rows, p * mr, s * nr, qn, bn, ok, lists[split]);
                     }
                 }
             }
@@ -186,7 +222,7 @@ public sealed unsafe class ExactNearestNeighbours
 
     /// <summary>Fused epilogue: turns one tile of dot products into approximate d² and offers the promising ones.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Collect(float* tile, int rows, int query0, int bank0, float* qn, float* bn, CandidateList[] lists)
+    private static void Collect(float* tile, int rows, int query0, int bank0, float* qn, float* bn, byte* allowed, CandidateList[] lists)
     {
         int nr = MicroKernel.Nr;
         for (int i = 0; i < rows; i++)
@@ -204,7 +240,7 @@ public sealed unsafe class ExactNearestNeighbours
                     int lane = System.Numerics.BitOperations.TrailingZeroCount(hits);
                     hits &= hits - 1;
                     float v = approx.GetElement(lane);
-                    if (v <= list.Threshold) list.Add(v, bank0 + j + lane);
+                    if (v <= list.Threshold && (allowed == null || allowed[bank0 + j + lane] != 0)) list.Add(v, bank0 + j + lane);
                 }
             }
         }

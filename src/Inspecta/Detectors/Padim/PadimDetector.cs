@@ -11,7 +11,7 @@ namespace Inspecta.Detectors.Padim;
 /// a seeded random channel subset, modelled by one Gaussian per position (covariance + 0.01·I); the
 /// anomaly map is the Mahalanobis distance, smoothed with σ = 4.
 /// </summary>
-public sealed class PadimDetector : IAnomalyDetector, IDisposable
+public sealed class PadimDetector : IAnomalyDetector, IBatchPredictor, IDisposable
 {
     public const string MethodId = "padim";
     public const float Epsilon = 0.01f;
@@ -186,7 +186,18 @@ public sealed class PadimDetector : IAnomalyDetector, IDisposable
     public Prediction Predict(Sample sample)
     {
         var source = _source ?? throw new InvalidOperationException("PaDiM is not fitted.");
-        var f = source.Extract(sample);
+        return Score(source, source.Extract(sample));
+    }
+
+    /// <summary>One backbone run for the whole batch; each result equals <see cref="Predict"/> of that sample.</summary>
+    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<Sample> samples)
+    {
+        var source = _source ?? throw new InvalidOperationException("PaDiM is not fitted.");
+        return source.ExtractBatch(samples).Select(f => Score(source, f)).ToArray();
+    }
+
+    private Prediction Score(FeatureSource source, FeatureSource.Extracted f)
+    {
         var (rows, h, w) = Stack(f.Maps, _channels);
         if (h != _gridH || w != _gridW) throw new InvalidOperationException($"Feature grid {h}×{w} differs from the fitted {_gridH}×{_gridW}.");
         int d = _channels.Length, n = _trainCount;

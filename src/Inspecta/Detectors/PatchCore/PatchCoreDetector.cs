@@ -10,7 +10,7 @@ namespace Inspecta.Detectors.PatchCore;
 /// locally aware patch features from good images, reduced by greedy k-center coreset; a test patch's
 /// score is its exact L2 distance to the nearest bank patch.
 /// </summary>
-public sealed class PatchCoreDetector : IAnomalyDetector, IDisposable
+public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisposable
 {
     public const string MethodId = "patchcore";
     public const string DefaultBackbone = "resnet50v2_imagenet_l123";
@@ -101,6 +101,40 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IDisposable
         var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
         PredictTimings?.Invoke(Ms(t0, t1), Ms(t1, t2), Ms(t2, t3));
         return new Prediction(score, map);
+    }
+
+    /// <summary>
+    /// One backbone run for the whole batch and one nearest-neighbour search over all its patches;
+    /// every result equals <see cref="Predict"/> of that sample (each query's search is independent).
+    /// </summary>
+    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<Sample> samples)
+    {
+        var source = _source ?? throw new InvalidOperationException("PatchCore is not fitted.");
+        ArgumentNullException.ThrowIfNull(samples);
+        if (samples.Count == 0) return [];
+        var extracted = source.ExtractBatch(samples);
+        var embedded = new (float[] Rows, int H, int W)[samples.Count];
+        int total = 0;
+        for (int i = 0; i < samples.Count; i++)
+        {
+            embedded[i] = _embedder.Embed(extracted[i].Maps);
+            total += embedded[i].H * embedded[i].W;
+        }
+        var queries = new float[(long)total * Dimension];
+        for (int i = 0, at = 0; i < samples.Count; at += embedded[i].Rows.Length, i++) embedded[i].Rows.CopyTo(queries.AsSpan(at));
+        var bank = _bank!;
+        var dist = bank.PatchScores(queries, total, out var nearest);
+        var result = new Prediction[samples.Count];
+        for (int i = 0, at = 0; i < samples.Count; i++)
+        {
+            var (rows, h, w) = embedded[i];
+            int positions = h * w;
+            var d = dist.AsSpan(at, positions).ToArray();
+            float score = bank.ImageScore(rows, positions, d, nearest.AsSpan(at, positions).ToArray(), NumNeighbours);
+            result[i] = new Prediction(score, ScoreMap(d, h, w, source.Preprocessing, extracted[i].OriginalHeight, extracted[i].OriginalWidth));
+            at += positions;
+        }
+        return result;
     }
 
     private static double Ms(long a, long b) => (b - a) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;

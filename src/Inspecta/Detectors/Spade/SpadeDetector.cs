@@ -12,7 +12,7 @@ namespace Inspecta.Detectors.Spade;
 /// its K = 50 nearest training images; the map is, per position, the distance to the nearest (κ = 1)
 /// patch feature among those K images' feature maps, smoothed with σ = 4.
 /// </summary>
-public sealed class SpadeDetector : IAnomalyDetector, IDisposable
+public sealed class SpadeDetector : IAnomalyDetector, IBatchPredictor, IDisposable
 {
     public const string MethodId = "spade";
     public const int DefaultTopImages = 50;
@@ -26,6 +26,7 @@ public sealed class SpadeDetector : IAnomalyDetector, IDisposable
     private float[] _global = [];   // N × G global features
     private int _images, _positions, _dim, _globalDim, _gridH, _gridW;
     private ExactNearestNeighbours? _globalIndex;
+    private ExactNearestNeighbours? _patchIndex;   // all training patches, packed once; searched per prediction within the K images' rows
 
     public string Method => MethodId;
     public int TopImages { get; }
@@ -52,6 +53,7 @@ public sealed class SpadeDetector : IAnomalyDetector, IDisposable
         _gallery = gallery; _global = global; _images = images; _gridH = gridH; _gridW = gridW;
         _positions = gridH * gridW; _dim = dim; _globalDim = globalDim;
         _globalIndex = new ExactNearestNeighbours(global, images, globalDim);
+        _patchIndex = new ExactNearestNeighbours(gallery, images * _positions, dim);
     }
 
     /// <summary>Patch rows (layers concatenated at the first layer's grid, bilinear) and the global feature (mean of the last layer).</summary>
@@ -99,19 +101,32 @@ public sealed class SpadeDetector : IAnomalyDetector, IDisposable
     public Prediction Predict(Sample sample)
     {
         var source = _source ?? throw new InvalidOperationException("SPADE is not fitted.");
-        var f = source.Extract(sample);
+        return Score(source, source.Extract(sample));
+    }
+
+    /// <summary>One backbone run for the whole batch; each result equals <see cref="Predict"/> of that sample.</summary>
+    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<Sample> samples)
+    {
+        var source = _source ?? throw new InvalidOperationException("SPADE is not fitted.");
+        return source.ExtractBatch(samples).Select(f => Score(source, f)).ToArray();
+    }
+
+    private Prediction Score(FeatureSource source, FeatureSource.Extracted f)
+    {
         var d = Describe(f.Maps);
         int k = Math.Min(TopImages, _images);
         var dist = new float[k];
         var idx = new int[k];
         _globalIndex!.Search(d.Global, 1, k, dist, idx);
         float score = TensorPrimitives.Sum<float>(dist) / k;
-        // Gallery of the K nearest images, in index order so the result does not depend on distance ties.
-        Array.Sort(idx);
-        int per = _positions * _dim;
-        var bank = new float[k * per];
-        for (int j = 0; j < k; j++) _gallery.AsSpan(idx[j] * per, per).CopyTo(bank.AsSpan(j * per));
-        var grid = new ExactNearestNeighbours(bank, k * _positions, _dim).NearestDistances(d.Rows, d.H * d.W);
+        // Pixel kNN (κ = 1) restricted to the K nearest images' rows of the prebuilt index: exact, so the same
+        // distances as an index of just those images, without copying and packing K × P × D floats per image.
+        var ranges = new (int Start, int Count)[k];
+        for (int j = 0; j < k; j++) ranges[j] = (idx[j] * _positions, _positions);
+        Array.Sort(ranges);
+        int queries = d.H * d.W;
+        var grid = new float[queries];
+        _patchIndex!.SearchWithin(d.Rows, queries, 1, ranges, grid, new int[queries]);
         var map = PatchCore.PatchCoreDetector.ScoreMap(grid, d.H, d.W, source.Preprocessing, f.OriginalHeight, f.OriginalWidth);
         return new Prediction(score, map);
     }
