@@ -28,23 +28,30 @@ public sealed class AssemblyRenderer : CategoryRenderer2D
 
     public const float BoardHalfWidth = 88, BoardHalfHeight = 64;
 
+    /// <summary>Placement tolerance of a good part: offset per axis (256-px frame units) and turn (radians).</summary>
+    public const float PlacementTolerance = 2.5f, RotationTolerance = 0.07f;
+
     public override SceneLayout2D CreateLayout(SynthRandom rng, int size)
     {
         float k = size / 256f;
-        float cx = size / 2f + rng.Range(-4f, 4f) * k, cy = size / 2f + rng.Range(-4f, 4f) * k;
-        float angle = rng.Range(-0.03f, 0.03f);
+        // The board lies in a fixture with some play: a few pixels of shift and a few degrees of turn.
+        float cx = size / 2f + rng.Range(-6f, 6f) * k, cy = size / 2f + rng.Range(-6f, 6f) * k;
+        float angle = rng.Range(-0.05f, 0.05f);
         var parts = new Component2D[Parts.Length];
         float c = MathF.Cos(angle), s = MathF.Sin(angle);
         for (int i = 0; i < Parts.Length; i++)
         {
             var p = Parts[i];
-            // Parts sit at fixed places, soldered with a little placement tolerance.
-            float x = (p.X + rng.Range(-1f, 1f)) * k, y = (p.Y + rng.Range(-1f, 1f)) * k;
+            // Pick-and-place tolerance: each part shifts (±2.5 units) and turns (±4°) independently of the
+            // others, so good boards differ pixel-wise around every part edge. A misplaced part moves to a free
+            // spot clear of all others (FindFreeSpot), i.e. tens of units away — far beyond this tolerance.
+            float x = (p.X + rng.Range(-PlacementTolerance, PlacementTolerance)) * k;
+            float y = (p.Y + rng.Range(-PlacementTolerance, PlacementTolerance)) * k;
             float tone = rng.Range(0.93f, 1.07f);
             parts[i] = new Component2D(p.Kind, p.Shape, cx + c * x - s * y, cy + s * x + c * y, p.Hw * k, p.Hh * k,
-                angle + rng.Range(-0.03f, 0.03f), p.Color.Scale(tone));
+                angle + rng.Range(-RotationTolerance, RotationTolerance), p.Color.Scale(tone));
         }
-        return new SceneLayout2D(size, cx, cy, angle, 1f, Illumination.Random(rng, 0.8f), rng.NextUInt64(), parts) { Variant = rng.Range(-1f, 1f) };
+        return new SceneLayout2D(size, cx, cy, angle, 1f, Illumination.Random(rng, 1f), rng.NextUInt64(), parts) { Variant = rng.Range(-1f, 1f) };
     }
 
     private static float BoardDistance(SceneLayout2D l, float px, float py)
