@@ -143,10 +143,7 @@ internal static class EvalCommand
     internal static EvaluationInput ObtainFromMaps(string datasetRoot, string categoryName, string mapsRoot, IProgress<Detectors.ProgressUpdate> progress)
     {
         var category = DatasetReader.Open(datasetRoot).Get(categoryName);
-        IReadOnlyList<DefectSaturation>? loco = category.Format == DatasetFormat.MvtecLoco
-            ? category.DefectsConfig?.Entries.Select(e => new DefectSaturation(e.DefectName, e.PixelValue, e.SaturationThreshold, e.RelativeSaturation)).ToList()
-              ?? throw InspectaUserException.ForFile(category.Path, $"MVTec LOCO AD category has no {LocoDefectsConfig.FileName}; AU-sPRO needs its saturation thresholds.")
-            : null;
+        IReadOnlyList<DefectSaturation>? loco = category.Format == DatasetFormat.MvtecLoco ? DefectSaturation.FromCategory(category) : null;
         return MapFolderSource.Load(mapsRoot, category.Name, category.Test,
             s => s.LoadGroundTruth(),
             loco is null ? null : s => s.LoadGroundTruthChannels(),
@@ -157,10 +154,7 @@ internal static class EvalCommand
     internal static Detectors.ModelTestRun.Result ObtainFromModel(Detectors.TrainedModel model, string datasetRoot, string categoryName, string? saveMaps, IProgress<Detectors.ProgressUpdate> progress)
     {
         var category = DatasetReader.Open(datasetRoot).Get(categoryName);
-        var loco = category.Format == DatasetFormat.MvtecLoco
-            ? category.DefectsConfig?.Entries.Select(e => new DefectSaturation(e.DefectName, e.PixelValue, e.SaturationThreshold, e.RelativeSaturation)).ToList()
-              ?? throw InspectaUserException.ForFile(category.Path, $"MVTec LOCO AD category has no {LocoDefectsConfig.FileName}; AU-sPRO needs its saturation thresholds.")
-            : null;
+        var loco = category.Format == DatasetFormat.MvtecLoco ? DefectSaturation.FromCategory(category) : null;
         return Detectors.ModelTestRun.Run(model, category, loco, saveMaps, progress);
     }
 

@@ -7,11 +7,8 @@ namespace Inspecta.Datasets;
 /// <param name="PixelValue">Value of the annotated pixels in this defect's ground-truth channel PNG.</param>
 /// <param name="SaturationThreshold">sPRO saturation: a pixel count (absolute) or a fraction of the region (relative).</param>
 /// <param name="RelativeSaturation">Whether <paramref name="SaturationThreshold"/> is relative to the region area.</param>
-public sealed record LocoDefectEntry(string DefectName, int PixelValue, double SaturationThreshold, bool RelativeSaturation)
-{
-    /// <summary>The saturation area in pixels for a region of <paramref name="regionArea"/> pixels.</summary>
-    public double SaturationArea(long regionArea) => RelativeSaturation ? SaturationThreshold * regionArea : Math.Min(SaturationThreshold, regionArea);
-}
+/// <remarks>The sPRO saturation rule itself is applied by <c>Evaluation.DefectSaturation</c>.</remarks>
+public sealed record LocoDefectEntry(string DefectName, int PixelValue, double SaturationThreshold, bool RelativeSaturation);
 
 /// <summary>The parsed <c>defects_config.json</c> of a MVTec LOCO AD category.</summary>
 public sealed record LocoDefectsConfig(IReadOnlyList<LocoDefectEntry> Entries)
@@ -48,6 +45,7 @@ public sealed record LocoDefectsConfig(IReadOnlyList<LocoDefectEntry> Entries)
                 double threshold = e.GetProperty("saturation_threshold").GetDouble();
                 bool relative = e.GetProperty("relative_saturation").GetBoolean();
                 if (pixel is < 1 or > 255) throw InspectaUserException.ForFile(path, $"pixel_value {pixel} of '{name}' is not in 1–255.");
+                if (!(threshold > 0)) throw InspectaUserException.ForFile(path, $"saturation_threshold {threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)} of '{name}' must be positive.");
                 entries.Add(new LocoDefectEntry(name, pixel, threshold, relative));
             }
             var dup = entries.GroupBy(e => e.PixelValue).FirstOrDefault(g => g.Count() > 1);

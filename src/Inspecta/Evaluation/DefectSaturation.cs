@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
+using Inspecta.Datasets;
 
 namespace Inspecta.Evaluation;
 
@@ -21,37 +20,9 @@ public sealed record DefectSaturation(string Name, int PixelValue, double Thresh
         return Math.Max(s, 1);
     }
 
-    public static IReadOnlyList<DefectSaturation> ReadConfig(string path)
-    {
-        if (!File.Exists(path)) throw InspectaUserException.ForFile(path, "file not found (MVTec LOCO AD categories ship a defects_config.json).");
-        return ParseConfig(File.ReadAllText(path), path);
-    }
-
-    /// <summary>Parses the JSON list of {defect_name, pixel_value, saturation_threshold, relative_saturation}.</summary>
-    public static IReadOnlyList<DefectSaturation> ParseConfig(string json, string source)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            var list = new List<DefectSaturation>();
-            foreach (var e in doc.RootElement.EnumerateArray())
-            {
-                var entry = new DefectSaturation(
-                    e.GetProperty("defect_name").GetString() ?? "",
-                    e.GetProperty("pixel_value").GetInt32(),
-                    e.GetProperty("saturation_threshold").GetDouble(),
-                    e.GetProperty("relative_saturation").GetBoolean());
-                if (!(entry.Threshold > 0))
-                    throw InspectaUserException.ForFile(source, $"defect '{entry.Name}' has saturation_threshold {entry.Threshold.ToString(CultureInfo.InvariantCulture)}; it must be positive.");
-                if (list.Any(d => d.PixelValue == entry.PixelValue))
-                    throw InspectaUserException.ForFile(source, $"pixel_value {entry.PixelValue} is used by two defects.");
-                list.Add(entry);
-            }
-            return list;
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw InspectaUserException.ForFile(source, $"not a valid defects config ({ex.Message}).", ex);
-        }
-    }
+    /// <summary>The saturation rules of a category's parsed <c>defects_config.json</c>; a LOCO category without one is a
+    /// user error naming the category folder (AU-sPRO cannot be computed without it).</summary>
+    public static IReadOnlyList<DefectSaturation> FromCategory(Category category) =>
+        category.DefectsConfig?.Entries.Select(e => new DefectSaturation(e.DefectName, e.PixelValue, e.SaturationThreshold, e.RelativeSaturation)).ToList()
+        ?? throw InspectaUserException.ForFile(category.Path, $"MVTec LOCO AD category has no {LocoDefectsConfig.FileName}; AU-sPRO needs its saturation thresholds.");
 }

@@ -1,10 +1,12 @@
+using Inspecta.Datasets;
 using Inspecta.Evaluation;
 using Inspecta.Imaging;
 using Inspecta.Tests.Infrastructure;
 
 namespace Inspecta.Tests.Evaluation;
 
-/// <summary>Reads the golden metric folders directly (independent of the dataset readers) for the metric-core tests.</summary>
+/// <summary>Reads the golden metric folders directly for the metric-core tests (maps and masks independent of the dataset
+/// readers; the LOCO saturation config through the product's one parser of defects_config.json).</summary>
 internal static class GoldenData
 {
     public static string MvtecDir => Path.Combine(SharedData.GoldenDir, "mvtec_ad_style");
@@ -54,7 +56,7 @@ internal static class GoldenData
     }
 
     public static IReadOnlyList<DefectSaturation> LocoDefects() =>
-        DefectSaturation.ReadConfig(Path.Combine(LocoDir, "dataset", "toy_loco", "defects_config.json"));
+        DefectSaturation.FromCategory(DatasetReader.Open(Path.Combine(LocoDir, "dataset")).Get("toy_loco"));
 
     public static AnomalyMap ReadMap(string path) => AnomalyMap.FromImage(ImageIO.Read(path));
 

@@ -1,5 +1,7 @@
+using Inspecta.Datasets;
 using Inspecta.Evaluation;
 using Inspecta.Imaging;
+using Inspecta.Tests.Infrastructure;
 
 namespace Inspecta.Tests.Evaluation;
 
@@ -76,9 +78,20 @@ public class LocoEvaluatorTests
         Assert.Equal(300, new DefectSaturation("a", 1, 300, false).SaturationArea(1000));
         Assert.Equal(120, new DefectSaturation("a", 1, 300, false).SaturationArea(120)); // min(t, area)
         Assert.Equal(1, new DefectSaturation("a", 1, 0.1, true).SaturationArea(5));      // int(0.5) = 0 → clamped
-        var parsed = DefectSaturation.ParseConfig("""[{"defect_name":"x","pixel_value":9,"saturation_threshold":0.25,"relative_saturation":true}]""", "cfg.json");
+    }
+
+    [Fact]
+    public void DefectsConfigIsParsedOnceAndBadEntriesNameTheFile()
+    {
+        using var tmp = new TempDir();
+        string cfg = tmp["cfg.json"];
+        File.WriteAllText(cfg, """[{"defect_name":"x","pixel_value":9,"saturation_threshold":0.25,"relative_saturation":true}]""");
+        var parsed = LocoDefectsConfig.Load(cfg).Entries.Select(e => new DefectSaturation(e.DefectName, e.PixelValue, e.SaturationThreshold, e.RelativeSaturation));
         Assert.Equal(new DefectSaturation("x", 9, 0.25, true), parsed.Single());
-        var ex = Assert.Throws<InspectaUserException>(() => DefectSaturation.ParseConfig("""[{"defect_name":"x"}]""", "cfg.json"));
-        Assert.StartsWith("cfg.json", ex.Message);
+        File.WriteAllText(cfg, """[{"defect_name":"x"}]""");
+        var ex = Assert.Throws<InspectaUserException>(() => LocoDefectsConfig.Load(cfg));
+        Assert.StartsWith(cfg, ex.Message);
+        File.WriteAllText(cfg, """[{"defect_name":"x","pixel_value":9,"saturation_threshold":0,"relative_saturation":true}]""");
+        Assert.Contains("must be positive", Assert.Throws<InspectaUserException>(() => LocoDefectsConfig.Load(cfg)).Message);
     }
 }
