@@ -21,11 +21,12 @@ internal sealed class ClassicalFitOptions
     public Option<int?> Samples { get; } = new("--samples") { Description = "texture-gmm: training patches per pyramid level (default 10000); feature-dictionary: training patches in total (default 10000)." };
     public Option<string?> GmmComponents { get; } = new("--gmm-components") { Description = "texture-gmm: candidate mixture sizes, chosen by BIC (default 1,2,4,8)." };
     public Option<float?> ThresholdSigma { get; } = new("--threshold-sigma") { Description = "texture-gmm: k of its own k-sigma thresholds on good validation images (default 3)." };
+    public Option<bool> Chroma { get; } = new("--chroma") { Description = "texture-gmm: also model chromaticity (R/(R+G+B), B/(R+G+B)) with 3×3 patches, fused by max, so colour-only defects are found; needs colour images (default: grayscale only, as in the MVTec AD benchmark)." };
     public Option<int?> Clusters { get; } = new("--clusters") { Description = "feature-dictionary: k-means centres (default 10)." };
     public Option<int?> Stride { get; } = new("--stride") { Description = "feature-dictionary: step of the scored patch grid in working pixels (default 4)." };
     public Option<float?> PcaVariance { get; } = new("--pca-variance") { Description = "feature-dictionary: fraction of variance PCA keeps (default 0.95)." };
 
-    private IEnumerable<Option> All => [SigmaMin, ChannelFusion, Alignment, Illumination, PyramidLevels, PatchSize, MaxTrainImages, Samples, GmmComponents, ThresholdSigma, Clusters, Stride, PcaVariance];
+    private IEnumerable<Option> All => [SigmaMin, ChannelFusion, Alignment, Illumination, PyramidLevels, PatchSize, MaxTrainImages, Samples, GmmComponents, ThresholdSigma, Chroma, Clusters, Stride, PcaVariance];
 
     public void AddTo(Command command)
     {
@@ -44,6 +45,7 @@ internal sealed class ClassicalFitOptions
         SamplesPerLevel = parse.GetValue(Samples) ?? options.SamplesPerLevel,
         GmmComponents = ParseCounts(parse.GetValue(GmmComponents)) ?? options.GmmComponents,
         ThresholdSigma = parse.GetValue(ThresholdSigma) ?? options.ThresholdSigma,
+        Chroma = parse.GetValue(Chroma) || options.Chroma,
         Clusters = parse.GetValue(Clusters) ?? options.Clusters,
         Stride = parse.GetValue(Stride) ?? options.Stride,
         PcaVariance = parse.GetValue(PcaVariance) ?? options.PcaVariance,

@@ -36,6 +36,8 @@ public sealed record FitOptions
     public IReadOnlyList<int>? GmmComponents { get; init; }
     /// <summary>k of the k-sigma rule for the method's own thresholds on good validation images.</summary>
     public float? ThresholdSigma { get; init; }
+    /// <summary>texture-gmm: also model the r and b chromaticity planes (colour defects); off = the benchmark's grayscale model.</summary>
+    public bool Chroma { get; init; }
 
     // CNN feature dictionary (--method feature-dictionary)
     /// <summary>Number of k-means centres (feature-dictionary: 10).</summary>

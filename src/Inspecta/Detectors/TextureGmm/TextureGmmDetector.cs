@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
 using Inspecta.Datasets;
 using Inspecta.Imaging;
@@ -13,25 +14,35 @@ namespace Inspecta.Detectors.TextureGmm;
 /// statistics of good validation images, upsampled and averaged over the levels. The method also
 /// calibrates its own thresholds by a k-sigma rule on the validation maps.
 /// </summary>
+/// <remarks>
+/// With <see cref="FitOptions.Chroma"/> (an extension beyond the benchmark configuration) the two
+/// chromaticity planes r = R/(R+G+B) and b = B/(R+G+B) get their own models with small patches. Being
+/// ratios they ignore the lighting gain, so colour-only defects stand out that the grayscale model cannot
+/// see; the luminance and chromaticity maps are fused by their maximum.
+/// </remarks>
 public sealed class TextureGmmDetector : IAnomalyDetector
 {
     public const string MethodId = "texture-gmm";
     public const int DefaultImageSize = 400;
     public const int DefaultLevels = 4;
     public const int DefaultPatchSize = 7;
+    /// <summary>Chromaticity varies slowly; 3×3 patches keep its models cheap (9-dimensional).</summary>
+    public const int ChromaPatchSize = 3;
     public const int DefaultMaxTrainImages = 50;
     public const int DefaultSamplesPerLevel = 10_000;
     public const float DefaultThresholdSigma = 3f;
     public static readonly IReadOnlyList<int> DefaultComponents = [1, 2, 4, 8];
+    private static readonly string[] ChromaNames = ["r", "b"];
+    // Added to R+G+B (range 0..3) so that dark, noisy pixels tend to neutral grey instead of random hues.
+    private const float ChromaDarkFloor = 0.1f;
 
     private readonly int _imageSize, _levels, _patch, _maxTrainImages, _samplesPerLevel, _seed;
     private readonly float _thresholdSigma;
     private readonly int[] _componentCandidates;
+    private readonly bool _chroma;
 
-    private GaussianMixture[]? _mixtures;
-    private PatchNllEvaluator[]? _evaluators;
-    private double[]? _levelMean, _levelStd;
-    private IReadOnlyList<MixtureCandidate>[]? _bicTables;
+    // [0] luminance; with chroma also [1] r and [2] b chromaticity.
+    private TextureChannelModel[]? _channels;
     private int _trainCount, _validationCount;
 
     public string Method => MethodId;
@@ -39,8 +50,11 @@ public sealed class TextureGmmDetector : IAnomalyDetector
     public float PixelThreshold { get; private set; }
     /// <summary>Image threshold: mean + k·std of the good validation image scores.</summary>
     public float ImageThreshold { get; private set; }
-    public IReadOnlyList<GaussianMixture> Mixtures => _mixtures ?? throw NotFitted();
-    public IReadOnlyList<IReadOnlyList<MixtureCandidate>> BicTables => _bicTables ?? throw NotFitted();
+    /// <summary>Whether chromaticity is modelled besides luminance.</summary>
+    public bool Chroma => _chroma;
+    /// <summary>The luminance mixtures, one per pyramid level.</summary>
+    public IReadOnlyList<GaussianMixture> Mixtures => (_channels ?? throw NotFitted())[0].Mixtures;
+    public IReadOnlyList<IReadOnlyList<MixtureCandidate>> BicTables => (_channels ?? throw NotFitted())[0].BicTables;
 
     public TextureGmmDetector(FitOptions options)
     {
@@ -51,6 +65,7 @@ public sealed class TextureGmmDetector : IAnomalyDetector
         _samplesPerLevel = options.SamplesPerLevel ?? DefaultSamplesPerLevel;
         _thresholdSigma = options.ThresholdSigma ?? DefaultThresholdSigma;
         _componentCandidates = (options.GmmComponents ?? DefaultComponents).ToArray();
+        _chroma = options.Chroma;
         _seed = options.Seed;
         if (_patch < 3 || _patch % 2 == 0 || _patch > 15) throw new InspectaUserException($"{MethodId}: --patch-size must be odd and in 3..15, got {_patch}.");
         if (_levels < 1 || _levels > 8) throw new InspectaUserException($"{MethodId}: --pyramid-levels must be in 1..8, got {_levels}.");
@@ -62,13 +77,16 @@ public sealed class TextureGmmDetector : IAnomalyDetector
         if (!(_thresholdSigma > 0)) throw new InspectaUserException($"{MethodId}: --threshold-sigma must be positive.");
     }
 
-    private TextureGmmDetector(int imageSize, int levels, int patch, int maxTrain, int samples, float sigma, int[] candidates, int seed)
+    private TextureGmmDetector(int imageSize, int levels, int patch, int maxTrain, int samples, float sigma, int[] candidates, bool chroma, int seed)
     {
         _imageSize = imageSize; _levels = levels; _patch = patch; _maxTrainImages = maxTrain;
-        _samplesPerLevel = samples; _thresholdSigma = sigma; _componentCandidates = candidates; _seed = seed;
+        _samplesPerLevel = samples; _thresholdSigma = sigma; _componentCandidates = candidates; _chroma = chroma; _seed = seed;
     }
 
     private static InvalidOperationException NotFitted() => new("The texture GMM is not fitted.");
+
+    private int ChannelCount => _chroma ? 1 + ChromaNames.Length : 1;
+    private int PatchOf(int channel) => channel == 0 ? _patch : ChromaPatchSize;
 
     public void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
     {
@@ -77,44 +95,26 @@ public sealed class TextureGmmDetector : IAnomalyDetector
         var rng = new Random(_seed);
         if (train.Count > _maxTrainImages) train = train.OrderBy(_ => rng.Next()).Take(_maxTrainImages).ToList();
 
-        var pyramids = new List<float[][]>(train.Count);
+        // pyramids[channel][image][level]
+        var pyramids = Enumerable.Range(0, ChannelCount).Select(_ => new List<float[][]>(train.Count)).ToArray();
         for (int i = 0; i < train.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
-            pyramids.Add(Pyramid(train[i].LoadImage()));
+            var channelPyramids = Pyramids(train[i]);
+            for (int c = 0; c < ChannelCount; c++) pyramids[c].Add(channelPyramids[c]);
             progress?.Report(new ProgressUpdate("load", i + 1, train.Count));
         }
 
-        int d = _patch * _patch;
-        var mixtures = new GaussianMixture[_levels];
-        var tables = new IReadOnlyList<MixtureCandidate>[_levels];
-        for (int level = 0; level < _levels; level++)
-        {
-            int size = LevelSize(level);
-            var data = SamplePatches(pyramids, level, size, d, rng);
-            (mixtures[level], tables[level]) = GaussianMixtureFitter.SelectByBic(data, d, _componentCandidates, _seed + level, ct);
-            progress?.Report(new ProgressUpdate("gmm", level + 1, _levels));
-        }
-        _mixtures = mixtures;
-        _bicTables = tables;
-        _evaluators = mixtures.Select(m => new PatchNllEvaluator(m, _patch)).ToArray();
+        var channels = new TextureChannelModel[ChannelCount];
+        int fitted = 0, total = ChannelCount * _levels;
+        for (int c = 0; c < ChannelCount; c++)
+            channels[c] = TextureChannelModel.Fit(pyramids[c], _imageSize, PatchOf(c), _samplesPerLevel, _componentCandidates, _seed + 1000 * c, rng,
+                _ => progress?.Report(new ProgressUpdate("gmm", ++fitted, total)), ct);
 
-        // Per-level NLL statistics on the good validation images, then the k-sigma thresholds.
-        var levelMaps = new List<float[][]>(validation.Count);
-        var mean = new double[_levels];
-        var std = new double[_levels];
-        for (int level = 0; level < _levels; level++)
-        {
-            double s = 0, s2 = 0; long n = 0;
-            for (int v = 0; v < validation.Count; v++)
-            {
-                if (level == 0) levelMaps.Add(LevelNll(validation[v].LoadImage()));
-                foreach (float x in levelMaps[v][level]) { s += x; s2 += (double)x * x; n++; }
-            }
-            mean[level] = s / n;
-            std[level] = Math.Max(Math.Sqrt(Math.Max(0, s2 / n - mean[level] * mean[level])), 1e-6);
-        }
-        _levelMean = mean; _levelStd = std;
+        // Per-level NLL statistics on the good validation images, then the k-sigma thresholds on the fused maps.
+        var levelMaps = validation.Select(v => channels.Zip(Pyramids(v), (model, pyramid) => model.LevelNll(pyramid, _imageSize)).ToArray()).ToList();
+        for (int c = 0; c < ChannelCount; c++) channels[c].Normalise(levelMaps.Select(maps => maps[c]).ToList());
+        _channels = channels;
         _trainCount = train.Count; _validationCount = validation.Count;
 
         double ps = 0, ps2 = 0; long pn = 0;
@@ -148,12 +148,38 @@ public sealed class TextureGmmDetector : IAnomalyDetector
 
     private int LevelSize(int level) => _imageSize >> level;
 
-    /// <summary>Grayscale, resized to the working size, then halved per level (anti-aliased).</summary>
-    private float[][] Pyramid(ImageF image)
+    /// <summary>One pyramid per modelled channel: luminance, then (with chroma) the r and b chromaticity planes.</summary>
+    private float[][][] Pyramids(Sample sample)
     {
+        var image = sample.LoadImage();
+        var pyramids = new float[ChannelCount][][];
         var gray = image.Channels == 1 ? image : ColorConversion.ToGray(image);
+        pyramids[0] = Pyramid(Resize.Bilinear(gray, _imageSize, _imageSize, antialias: true).Data);
+        if (!_chroma) return pyramids;
+        if (image.Channels != 3)
+            throw InspectaUserException.ForFile(SampleImages.Describe(sample),
+                $"{MethodId} was fitted with --chroma, which needs colour images, but this image has {image.Channels} channel(s).");
+        var working = Resize.Bilinear(image, _imageSize, _imageSize, antialias: true);
+        int plane = working.PlaneSize;
+        var r = new float[plane];
+        var b = new float[plane];
+        var red = working.Plane(0); var green = working.Plane(1); var blue = working.Plane(2);
+        for (int i = 0; i < plane; i++)
+        {
+            float inv = 1f / (red[i] + green[i] + blue[i] + ChromaDarkFloor);
+            r[i] = (red[i] + ChromaDarkFloor / 3) * inv;
+            b[i] = (blue[i] + ChromaDarkFloor / 3) * inv;
+        }
+        pyramids[1] = Pyramid(r);
+        pyramids[2] = Pyramid(b);
+        return pyramids;
+    }
+
+    /// <summary>Levels of a working-size plane, halved per level (anti-aliased).</summary>
+    private float[][] Pyramid(float[] working)
+    {
         var levels = new float[_levels][];
-        var current = Resize.Bilinear(gray, _imageSize, _imageSize, antialias: true);
+        var current = new ImageF(1, _imageSize, _imageSize, working);
         for (int level = 0; level < _levels; level++)
         {
             if (level > 0) current = Resize.Bilinear(current, LevelSize(level), LevelSize(level), antialias: true);
@@ -162,68 +188,28 @@ public sealed class TextureGmmDetector : IAnomalyDetector
         return levels;
     }
 
-    private float[] SamplePatches(List<float[][]> pyramids, int level, int size, int d, Random rng)
+    /// <summary>Fuses the channels' level-averaged z maps by maximum, then resizes to the input size.</summary>
+    private AnomalyMap Combine(float[][][] channelLevelMaps, int height, int width)
     {
-        int perImage = Math.Max(1, _samplesPerLevel / pyramids.Count);
-        var data = new float[pyramids.Count * perImage * d];
-        int o = 0;
-        foreach (var pyramid in pyramids)
-        {
-            var padded = PatchNllEvaluator.MirrorPad(pyramid[level], size, size, _patch, out int pw);
-            for (int s = 0; s < perImage; s++)
-            {
-                int y = rng.Next(size), x = rng.Next(size);
-                for (int dy = 0; dy < _patch; dy++)
-                    padded.AsSpan((y + dy) * pw + x, _patch).CopyTo(data.AsSpan(o + dy * _patch, _patch));
-                o += d;
-            }
-        }
-        return data;
-    }
-
-    private float[][] LevelNll(ImageF image)
-    {
-        var pyramid = Pyramid(image);
-        var maps = new float[_levels][];
-        for (int level = 0; level < _levels; level++)
-        {
-            int size = LevelSize(level);
-            maps[level] = new float[size * size];
-            _evaluators![level].Evaluate(pyramid[level], size, size, maps[level]);
-        }
-        return maps;
-    }
-
-    /// <summary>z-normalises each level, upsamples to the working size, averages, then resizes to the input size.</summary>
-    private AnomalyMap Combine(float[][] levelMaps, int height, int width)
-    {
-        var sum = new float[_imageSize * _imageSize];
-        for (int level = 0; level < _levels; level++)
-        {
-            int size = LevelSize(level);
-            var z = new float[size * size];
-            float m = (float)_levelMean![level], inv = (float)(1 / _levelStd![level]);
-            System.Numerics.Tensors.TensorPrimitives.Subtract(levelMaps[level], m, z);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(z, inv, z);
-            var up = level == 0 ? z : Resize.Bilinear(new AnomalyMap(size, size, z), _imageSize, _imageSize).Data;
-            System.Numerics.Tensors.TensorPrimitives.Add(sum, up, sum);
-        }
-        System.Numerics.Tensors.TensorPrimitives.Multiply(sum, 1f / _levels, sum);
-        var combined = new AnomalyMap(_imageSize, _imageSize, sum);
+        var fused = _channels![0].CombinedZ(channelLevelMaps[0], _imageSize);
+        for (int c = 1; c < _channels.Length; c++)
+            TensorPrimitives.Max(fused, _channels[c].CombinedZ(channelLevelMaps[c], _imageSize), fused);
+        var combined = new AnomalyMap(_imageSize, _imageSize, fused);
         return height == _imageSize && width == _imageSize ? combined : Resize.Bilinear(combined, height, width);
     }
 
     public Prediction Predict(Sample sample)
     {
-        if (_evaluators is null) throw NotFitted();
+        if (_channels is null) throw NotFitted();
         var image = sample.LoadImage();
-        var map = Combine(LevelNll(image), image.Height, image.Width);
+        var levelMaps = _channels.Zip(Pyramids(sample), (model, pyramid) => model.LevelNll(pyramid, _imageSize)).ToArray();
+        var map = Combine(levelMaps, image.Height, image.Width);
         return new Prediction(map.Max(), map);
     }
 
     public void Save(ModelWriter writer)
     {
-        if (_mixtures is null) throw NotFitted();
+        if (_channels is null) throw NotFitted();
         var p = writer.Parameters;
         p["image_size"] = _imageSize;
         p["pyramid_levels"] = _levels;
@@ -242,51 +228,40 @@ public sealed class TextureGmmDetector : IAnomalyDetector
             ["pixel"] = PixelThreshold,
             ["image"] = ImageThreshold,
         };
-        var levels = new JsonArray();
-        for (int l = 0; l < _levels; l++)
+        p["levels"] = _channels[0].Save(writer, "");
+        p["chroma"] = _chroma;
+        if (_chroma)
         {
-            var m = _mixtures[l];
-            levels.Add(new JsonObject
-            {
-                ["components"] = m.Components,
-                ["bic"] = new JsonArray(_bicTables![l].Select(t => (JsonNode)new JsonObject { ["components"] = t.Components, ["bic"] = t.Bic }).ToArray()),
-            });
-            writer.AddArray($"level{l}_weights", m.Weights, m.Components);
-            writer.AddArray($"level{l}_means", m.Means, m.Components, m.Dimension);
-            writer.AddArray($"level{l}_covariances", m.Covariances, m.Components, m.Dimension, m.Dimension);
+            p["chroma_patch_size"] = ChromaPatchSize;
+            var chroma = new JsonObject();
+            for (int c = 1; c < _channels.Length; c++)
+                chroma[ChromaNames[c - 1]] = _channels[c].Save(writer, ChromaPrefix(c));
+            p["chroma_levels"] = chroma;
         }
-        p["levels"] = levels;
-        writer.AddArray("level_nll_mean", _levelMean!, _levels);
-        writer.AddArray("level_nll_std", _levelStd!, _levels);
     }
+
+    private static string ChromaPrefix(int channel) => $"chroma_{ChromaNames[channel - 1]}_";
 
     public static TextureGmmDetector Load(ModelReader reader)
     {
         var p = reader.Parameters;
+        bool chroma = p["chroma"]?.GetValue<bool>() ?? false; // models written before the chroma option are luminance-only
         var detector = new TextureGmmDetector(
             p["image_size"]!.GetValue<int>(), p["pyramid_levels"]!.GetValue<int>(), p["patch_size"]!.GetValue<int>(),
             p["max_train_images"]!.GetValue<int>(), p["samples_per_level"]!.GetValue<int>(), p["threshold_sigma"]!.GetValue<float>(),
-            p["gmm_component_candidates"]!.AsArray().Select(n => n!.GetValue<int>()).ToArray(), p["seed"]!.GetValue<int>());
-        int levels = detector._levels, d = detector._patch * detector._patch;
-        var mixtures = new GaussianMixture[levels];
-        var tables = new IReadOnlyList<MixtureCandidate>[levels];
-        var levelInfo = p["levels"]!.AsArray();
-        for (int l = 0; l < levels; l++)
+            p["gmm_component_candidates"]!.AsArray().Select(n => n!.GetValue<int>()).ToArray(), chroma, p["seed"]!.GetValue<int>());
+        var channels = new TextureChannelModel[detector.ChannelCount];
+        channels[0] = TextureChannelModel.Load(reader, "", detector._levels, detector._patch, p["levels"]!.AsArray());
+        if (chroma)
         {
-            var weights = reader.ReadDoubles($"level{l}_weights");
-            var means = reader.ReadDoubles($"level{l}_means");
-            var covariances = reader.ReadDoubles($"level{l}_covariances");
-            if (means.Length != weights.Length * d || covariances.Length != weights.Length * d * d)
-                throw reader.Error($"level {l} mixture arrays do not match the patch size {detector._patch}.");
-            mixtures[l] = new GaussianMixture(weights, means, covariances, d);
-            tables[l] = levelInfo[l]!["bic"]!.AsArray()
-                .Select(t => new MixtureCandidate(t!["components"]!.GetValue<int>(), double.NaN, t["bic"]!.GetValue<double>())).ToList();
+            int chromaPatch = p["chroma_patch_size"]?.GetValue<int>() ?? throw reader.Error("the manifest has 'chroma' but no 'chroma_patch_size'.");
+            if (chromaPatch != ChromaPatchSize) throw reader.Error($"chroma patch size {chromaPatch} is not supported (this version uses {ChromaPatchSize}).");
+            var info = p["chroma_levels"] ?? throw reader.Error("the manifest has 'chroma' but no 'chroma_levels'.");
+            for (int c = 1; c < channels.Length; c++)
+                channels[c] = TextureChannelModel.Load(reader, ChromaPrefix(c), detector._levels, ChromaPatchSize,
+                    info[ChromaNames[c - 1]]?.AsArray() ?? throw reader.Error($"'chroma_levels' has no '{ChromaNames[c - 1]}'."));
         }
-        detector._mixtures = mixtures;
-        detector._bicTables = tables;
-        detector._evaluators = mixtures.Select(m => new PatchNllEvaluator(m, detector._patch)).ToArray();
-        detector._levelMean = reader.ReadDoubles("level_nll_mean");
-        detector._levelStd = reader.ReadDoubles("level_nll_std");
+        detector._channels = channels;
         detector._trainCount = p["train_images"]!.GetValue<int>();
         detector._validationCount = p["validation_images"]!.GetValue<int>();
         var thresholds = p["k_sigma_thresholds"] ?? throw reader.Error("the manifest has no 'k_sigma_thresholds'.");

@@ -55,4 +55,34 @@ public class ClassicalFitCliTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--gmm-components", r.Stderr);
     }
+
+    [Fact]
+    public void ChromaTextureGmmFitsAndEvaluatesEndToEnd()
+    {
+        using var tmp = new TempDir();
+        Assert.Equal(0, CliRunner.Run("synth", "2d", "--out", tmp["data"], "--categories", "marble", "--count", "8", "--test-count", "2", "--size", "64", "--seed", "3", "--quiet").ExitCode);
+        var fit = CliRunner.Run("fit", "--dataset", tmp["data"], "--category", "marble", "--method", "texture-gmm", "--chroma", "--image-size", "64",
+            "--pyramid-levels", "2", "--samples", "800", "--gmm-components", "1,2", "--out", tmp["m.inspecta"], "--json");
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        var reader = ModelReader.Open(tmp["m.inspecta"]);
+        Assert.True(reader.Parameters["chroma"]!.GetValue<bool>());
+        Assert.Equal(2, reader.Parameters["chroma_levels"]!["b"]!.AsArray().Count);
+        var eval = CliRunner.Run("eval", "--model", tmp["m.inspecta"], "--dataset", tmp["data"], "--category", "marble", "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
+        var metrics = JsonNode.Parse(eval.Stdout)!;
+        Assert.InRange(metrics["pixel_auroc"]!.GetValue<double>(), 0.5, 1.0);
+
+        // --chroma on grayscale images is a user error that names the image.
+        string gray = tmp["gray/part"];
+        Directory.CreateDirectory(Path.Combine(gray, "train", "good"));
+        Directory.CreateDirectory(Path.Combine(gray, "test", "good"));
+        for (int i = 0; i < 6; i++)
+            Inspecta.Imaging.ImageIO.WritePng(Path.Combine(gray, i < 5 ? "train" : "test", "good", $"00{i}.png"), ClassicalFixtures.NoiseTexture(48, i));
+        var r = CliRunner.Run("fit", "--dataset", tmp["gray"], "--category", "part", "--method", "texture-gmm", "--chroma", "--image-size", "48",
+            "--pyramid-levels", "2", "--out", tmp["g.inspecta"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--chroma", r.Stderr);
+        Assert.Matches(@"00\d\.png", r.Stderr);
+        Assert.False(File.Exists(tmp["g.inspecta"]));
+    }
 }

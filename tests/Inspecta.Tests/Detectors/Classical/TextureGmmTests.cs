@@ -115,6 +115,89 @@ public class TextureGmmTests
         Assert.Throws<InspectaUserException>(() => new TextureGmmDetector(new FitOptions { GmmComponents = [0] }));
     }
 
+    /// <summary>The smooth random texture in a beige tint, under a random lighting gain (0.85–1.15).</summary>
+    private static ImageF TintedTexture(int size, int seed)
+    {
+        var gray = ClassicalFixtures.NoiseTexture(size, seed);
+        float gain = 0.85f + 0.3f * new Random(seed + 5000).NextSingle();
+        var image = new ImageF(3, size, size);
+        float[] tint = [0.95f, 0.9f, 0.8f];
+        for (int c = 0; c < 3; c++)
+            for (int i = 0; i < gray.PlaneSize; i++) image.Plane(c)[i] = gray.Data[i] * tint[c] * gain;
+        return image;
+    }
+
+    /// <summary>Turns a disc greenish-blue at unchanged BT.601 luma: invisible in grayscale, obvious in colour.</summary>
+    private static Mask HueSpot(ImageF image, int cx, int cy, int radius)
+    {
+        float[] from = [0.95f, 0.9f, 0.8f], to = [0.7f, 0.95f, 1f];
+        float Luma(float[] t) => 0.299f * t[0] + 0.587f * t[1] + 0.114f * t[2];
+        float k = Luma(from) / Luma(to);
+        var mask = new Mask(image.Height, image.Width);
+        for (int y = 0; y < image.Height; y++)
+            for (int x = 0; x < image.Width; x++)
+            {
+                if ((x - cx) * (x - cx) + (y - cy) * (y - cy) > radius * radius) continue;
+                for (int c = 0; c < 3; c++) image[c, y, x] = image[c, y, x] / from[c] * to[c] * k;
+                mask[y, x] = 1;
+            }
+        return mask;
+    }
+
+    [Fact]
+    public void ChromaFindsColourOnlyDefectsThatTheGrayscaleModelCannotSee()
+    {
+        const int size = 96;
+        var train = Enumerable.Range(0, 10).Select(i => ClassicalFixtures.Good(TintedTexture(size, 10 + i), i)).ToList();
+        var good = Enumerable.Range(0, 5).Select(i => ClassicalFixtures.Good(TintedTexture(size, 100 + i), i, Split.Test)).ToList();
+        var bad = Enumerable.Range(0, 5).Select(i =>
+        {
+            var image = TintedTexture(size, 200 + i);
+            return ClassicalFixtures.Defective(image, HueSpot(image, 25 + 10 * i, 70 - 8 * i, 9), i);
+        }).ToList();
+        var options = Fast with { ImageSize = size, SamplesPerLevel = 2000 };
+        var gray = new TextureGmmDetector(options);
+        gray.Fit(train);
+        var chroma = new TextureGmmDetector(options with { Chroma = true });
+        chroma.Fit(train);
+        Assert.True(chroma.Chroma && !gray.Chroma);
+        var (gg, gb, gMaps, masks) = Score(gray, good, bad);
+        var (cg, cb, cMaps, _) = Score(chroma, good, bad);
+        double grayPixel = ClassicalFixtures.PixelAuroc(gMaps, masks), chromaPixel = ClassicalFixtures.PixelAuroc(cMaps, masks);
+        double grayImage = ClassicalFixtures.ImageAuroc(gg, gb), chromaImage = ClassicalFixtures.ImageAuroc(cg, cb);
+        Assert.True(grayPixel < 0.75, $"the grayscale model should be blind to a luma-neutral hue change, pixel AUROC {grayPixel:F3}");
+        Assert.True(chromaPixel > 0.95 && chromaImage == 1.0, $"chroma pixel/image AUROC {chromaPixel:F3}/{chromaImage:F3} (grayscale {grayPixel:F3}/{grayImage:F3})");
+    }
+
+    [Fact]
+    public void ChromaModelReloadsBitIdenticallyAndNeedsColourImages()
+    {
+        using var tmp = new TempDir();
+        var train = Enumerable.Range(0, 5).Select(i => ClassicalFixtures.Good(TintedTexture(64, i), i)).ToList();
+        var detector = new TextureGmmDetector(Fast with { ImageSize = 64, Chroma = true });
+        detector.Fit(train);
+        var writer = new ModelWriter(detector.Method);
+        detector.Save(writer);
+        writer.WriteTo(tmp["c.inspecta"]);
+        var reader = ModelReader.Open(tmp["c.inspecta"]);
+        Assert.True(reader.Parameters["chroma"]!.GetValue<bool>());
+        var loaded = (TextureGmmDetector)DetectorCatalog.Load(reader);
+        Assert.True(loaded.Chroma);
+        var image = TintedTexture(64, 99);
+        HueSpot(image, 30, 30, 6);
+        var sample = ClassicalFixtures.Good(image, 0, Split.Test);
+        var a = detector.Predict(sample);
+        var b = loaded.Predict(sample);
+        Assert.Equal(a.Map!.Data, b.Map!.Data);
+        Assert.Equal(BitConverter.SingleToInt32Bits(a.Score), BitConverter.SingleToInt32Bits(b.Score));
+
+        var grayTrain = Enumerable.Range(0, 3).Select(i => ClassicalFixtures.Good(ClassicalFixtures.NoiseTexture(64, i), i)).ToList();
+        var fitError = Assert.Throws<InspectaUserException>(() => new TextureGmmDetector(Fast with { ImageSize = 64, Chroma = true }).Fit(grayTrain));
+        Assert.Contains("--chroma", fitError.Message);
+        var predictError = Assert.Throws<InspectaUserException>(() => loaded.Predict(grayTrain[0]));
+        Assert.Contains("1 channel", predictError.Message);
+    }
+
     private static ImageF Crop(ImageF image, int height, int width)
     {
         var output = new ImageF(image.Channels, height, width);
