@@ -25,6 +25,7 @@ public class ClassicalBenchmarks
     private PhaseCorrelationAligner _aligner = null!;
     private TextureGmmDetector _texture = null!;
     private TextureGmmDetector _texture8 = null!;
+    private TextureGmmDetector _textureChroma = null!;
 
     // One setup per target: BenchmarkDotNet runs every case in its own process, so each fits only what it measures.
     [GlobalSetup(Targets = [nameof(Variation), nameof(VariationRigid), nameof(AlignmentEstimate)])]
@@ -56,6 +57,14 @@ public class ClassicalBenchmarks
         _test = Good(Part(100), 100);
     }
 
+    [GlobalSetup(Target = nameof(TextureGmmChroma))]
+    public void SetupTextureChroma()
+    {
+        _textureChroma = new TextureGmmDetector(new FitOptions { Chroma = true });
+        _textureChroma.Fit(Train(6));
+        _test = Good(Part(100), 100);
+    }
+
     private static List<Sample> Train(int count) => Enumerable.Range(0, count).Select(i => Good(Part(i), i)).ToList();
 
     [Benchmark(Description = "variation predict 900x900x3")]
@@ -69,6 +78,9 @@ public class ClassicalBenchmarks
 
     [Benchmark(Description = "texture-gmm predict 900x900x3, 8 components on every level")]
     public float TextureGmm8() => _texture8.Predict(_test).Score;
+
+    [Benchmark(Description = "texture-gmm --chroma predict 900x900x3 (default config plus chromaticity)")]
+    public float TextureGmmChroma() => _textureChroma.Predict(_test).Score;
 
     [Benchmark(Description = "rigid alignment estimate only (256² working grid)")]
     public double AlignmentEstimate() => _aligner.Estimate(_test.Image!).Angle;

@@ -73,6 +73,8 @@ internal static class EvalCommand
             var (node, summary, curveList) = console.RunWithProgress("metrics", p => Evaluate(input, options, p), logToStderr: jsonToStdout);
 
             var thresholds = ThresholdReports(input, parse.GetValue(threshold), parse.GetValue(validationMaps), parse.GetValue(minDefectArea));
+            if (trained?.Detector is Detectors.IOwnThresholds own)
+                thresholds.Insert(0, ($"method_{own.OwnEstimator}", ThresholdReport.At(input.Images, own.PixelThreshold)));
             if (trained?.Thresholds is { } stored)
                 thresholds.Insert(0, ($"stored_{stored.Estimator}", ThresholdReport.At(input.Images, stored.Pixel)));
             if (run is not null)

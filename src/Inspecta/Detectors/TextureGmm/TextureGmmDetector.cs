@@ -20,7 +20,7 @@ namespace Inspecta.Detectors.TextureGmm;
 /// ratios they ignore the lighting gain, so colour-only defects stand out that the grayscale model cannot
 /// see; the luminance and chromaticity maps are fused by their maximum.
 /// </remarks>
-public sealed class TextureGmmDetector : IAnomalyDetector
+public sealed class TextureGmmDetector : IAnomalyDetector, IOwnThresholds
 {
     public const string MethodId = "texture-gmm";
     public const int DefaultImageSize = 400;
@@ -46,6 +46,7 @@ public sealed class TextureGmmDetector : IAnomalyDetector
     private int _trainCount, _validationCount;
 
     public string Method => MethodId;
+    public string OwnEstimator => "k-sigma";
     /// <summary>Pixel threshold: mean + k·std of the good validation maps.</summary>
     public float PixelThreshold { get; private set; }
     /// <summary>Image threshold: mean + k·std of the good validation image scores.</summary>

@@ -71,6 +71,10 @@ public class ClassicalFitCliTests
         Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
         var metrics = JsonNode.Parse(eval.Stdout)!;
         Assert.InRange(metrics["pixel_auroc"]!.GetValue<double>(), 0.5, 1.0);
+        // The method's own k-sigma threshold is reported beside the pipeline's stored calibration.
+        var own = metrics["thresholds"]!["method_k-sigma"]!;
+        Assert.Equal(reader.Parameters["k_sigma_thresholds"]!["pixel"]!.GetValue<float>(), own["threshold"]!.GetValue<double>(), 5);
+        Assert.InRange(own["pixel_fpr"]!.GetValue<double>(), 0.0, 0.2);
 
         // --chroma on grayscale images is a user error that names the image.
         string gray = tmp["gray/part"];
