@@ -66,6 +66,9 @@ internal static class FitCommand
             var cat = OpenCategory(parse.GetValue(dataset)!, parse.GetValue(category), parse.GetValue(format), options.Seed);
             var train = cat.RequireTrain();
             bool asJson = parse.GetValue(json);
+            options = options with { TextureCategory = cat.IsTexture };
+            if (cat.IsTexture && options.ImageSize is null && entry.Method == Inspecta.Detectors.FeatureDictionary.FeatureDictionaryDetector.MethodId)
+                console.Info($"{cat.Name} is a texture category: {entry.Method} works at {Inspecta.Detectors.FeatureDictionary.FeatureDictionaryDetector.DefaultTextureImageSize}×{Inspecta.Detectors.FeatureDictionary.FeatureDictionaryDetector.DefaultTextureImageSize} (--image-size overrides)", asJson);
             console.Info($"fitting {entry.Method} on {cat.Name}: {train.Count} train, {cat.Validation.Count} validation images", asJson);
             using var model = console.RunWithProgress("fit", p =>
                 ModelTrainer.Train(entry.Create(options), train, cat.Validation, parse.GetValue(minArea), p, default, cat.Path, cat.Name), asJson);

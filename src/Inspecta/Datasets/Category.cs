@@ -19,6 +19,9 @@ public sealed record Category(
     /// <summary>MVTec LOCO AD's <c>defects_config.json</c> (pixel value → defect type and saturation), when present.</summary>
     public LocoDefectsConfig? DefectsConfig { get; init; }
 
+    /// <summary>Whether the category is a known texture (<see cref="TextureCategories"/>).</summary>
+    public bool IsTexture => TextureCategories.Contains(Name);
+
     /// <summary>False for layouts/folders that carry only image-level labels (no masks at all).</summary>
     public bool HasPixelGroundTruth { get; init; } = true;
 

@@ -9,6 +9,8 @@ public sealed record FitOptions
     public int Seed { get; init; }
     /// <summary>Square input size the method resizes to (e.g. 224); null = method default.</summary>
     public int? ImageSize { get; init; }
+    /// <summary>The category is a texture (set by the fit pipeline from <see cref="Datasets.TextureCategories"/>): methods with texture-specific defaults use them.</summary>
+    public bool TextureCategory { get; init; }
     /// <summary>Backbone path or preset name (resolved by the features layer).</summary>
     public string? Backbone { get; init; }
     public IReadOnlyList<string>? Layers { get; init; }

@@ -19,6 +19,8 @@ public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable
 {
     public const string MethodId = "feature-dictionary";
     public const int DefaultImageSize = 256;
+    /// <summary>Textures are inspected at a higher working size (the MVTec AD benchmark's setting), so 16×16 patches see finer structure.</summary>
+    public const int DefaultTextureImageSize = 512;
     public const int DefaultPatchSize = 16;
     public const int DefaultStride = 4;
     public const int DefaultClusters = 10;
@@ -38,13 +40,15 @@ public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable
 
     public string Method => MethodId;
     public string? Layer => _layer;
+    /// <summary>Side of the square working image the patches are cut from.</summary>
+    public int WorkingSize => _imageSize;
     public PrincipalComponents? Pca => _pca;
 
     public FeatureDictionaryDetector(FitOptions options)
     {
         _backboneSpec = options.Backbone ?? PatchCore.PatchCoreDetector.DefaultBackbone;
         _requestedLayers = options.Layers;
-        _imageSize = options.ImageSize ?? DefaultImageSize;
+        _imageSize = options.ImageSize ?? (options.TextureCategory ? DefaultTextureImageSize : DefaultImageSize);
         _patch = options.PatchSize ?? DefaultPatchSize;
         _stride = options.Stride ?? DefaultStride;
         _clusters = options.Clusters ?? DefaultClusters;

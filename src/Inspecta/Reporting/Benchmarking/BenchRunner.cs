@@ -62,7 +62,7 @@ public static class BenchRunner
         {
             // Fit (timed inside the trainer: Fit only, not calibration).
             double fitSeconds;
-            using (var trained = ModelTrainer.Train(entry.Create(options.Fit), category.Train, category.Validation, progress: progress, ct: ct, category: category.Name))
+            using (var trained = ModelTrainer.Train(entry.Create(options.Fit with { TextureCategory = Datasets.TextureCategories.Contains(category.Name) }), category.Train, category.Validation, progress: progress, ct: ct, category: category.Name))
             {
                 fitSeconds = trained.Summary?.FitSeconds ?? double.NaN;
                 trained.Save(modelPath);

@@ -53,11 +53,13 @@ public class ClassicalBottleTests(ITestOutputHelper output)
         Assert.True(image > 0.7 && pro > 0.3, $"image AUROC {image:F3}, AU-PRO {pro:F3}");
     }
 
-    [SharedFact("data", "mvtec_ad", "bottle")]
-    public void TextureGmmOnBottle()
+    [SharedTheory("data", "mvtec_ad", "bottle")]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TextureGmmOnBottle(bool chroma)
     {
         var options = Full ? new FitOptions() : new FitOptions { SamplesPerLevel = 3000, GmmComponents = [1, 2, 4] };
-        var (image, pro) = Run(new TextureGmmDetector(options), "texture-gmm");
+        var (image, pro) = Run(new TextureGmmDetector(options with { Chroma = chroma }), chroma ? "texture-gmm --chroma" : "texture-gmm");
         Assert.True(image > 0.5 && pro > 0.2, $"image AUROC {image:F3}, AU-PRO {pro:F3}");
     }
 }

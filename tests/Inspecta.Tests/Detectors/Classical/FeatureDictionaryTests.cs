@@ -53,6 +53,27 @@ public class FeatureDictionaryTests(ITestOutputHelper output)
         Assert.Throws<InspectaUserException>(() => detector.Fit([]));
     }
 
+    [Fact]
+    public void TexturesGetThe512WorkingSizeUnlessGiven()
+    {
+        using var objectDefault = new FeatureDictionaryDetector(new FitOptions());
+        using var textureDefault = new FeatureDictionaryDetector(new FitOptions { TextureCategory = true });
+        using var given = new FeatureDictionaryDetector(new FitOptions { TextureCategory = true, ImageSize = 320 });
+        Assert.Equal((256, 512, 320), (objectDefault.WorkingSize, textureDefault.WorkingSize, given.WorkingSize));
+    }
+
+    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    public void FitOnATextureCategoryFromTheCliWorksAt512()
+    {
+        using var tmp = new TempDir();
+        Assert.Equal(0, CliRunner.Run("synth", "2d", "--out", tmp["data"], "--categories", "weave", "--count", "5", "--test-count", "2", "--size", "64", "--seed", "2", "--quiet").ExitCode);
+        var fit = CliRunner.Run("fit", "--dataset", tmp["data"], "--category", "weave", "--method", "feature-dictionary", "--backbone", Backbone("squeezenet1_1_imagenet_features.onnx"),
+            "--clusters", "4", "--samples", "500", "--out", tmp["fd.inspecta"]);
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        Assert.Contains("texture category", fit.Stdout);
+        Assert.Equal(512, ModelReader.Open(tmp["fd.inspecta"]).Parameters["preprocessing"]!["resize"]!.GetValue<int>());
+    }
+
     [SharedFact("data", "mvtec_ad", "bottle")]
     public void GivesValidMapsOnBottle()
     {
