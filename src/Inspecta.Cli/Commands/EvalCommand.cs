@@ -17,9 +17,9 @@ internal static class EvalCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "Dataset root folder (MVTec AD or MVTec LOCO AD layout).", Required = true };
         var category = new Option<string>("--category") { Description = "Category to evaluate, e.g. bottle.", Required = true };
-        var maps = new Option<string?>("--maps") { Description = "Folder of float32 TIFF anomaly maps laid out as <maps>/<category>/test/<defect>/<id>.tiff." };
+        var maps = new Option<string?>("--maps") { Description = "Folder of float32 TIFF anomaly maps laid out as <maps>/<category>/test/<defect>/<id>.tiff (or <defect>/<id>.tiff right under it, as `inspecta predict --input <category>/test` writes them)." };
         var model = new Option<string?>("--model") { Description = "Instead of --maps: run this fitted model (.inspecta) on the test set; adds timing and the stored threshold." };
-        var saveMaps = new Option<string?>("--save-maps") { Description = "With --model: also write the maps as <dir>/<category>/test/<defect>/<id>.tiff." };
+        var saveMaps = new Option<string?>("--save-maps") { Description = "With --model: also write the maps as <dir>/<category>/test/<defect>/<id>.tiff (with --report or --json <file> they are written anyway, by default beside that file as <name>_maps)." };
         var limits = new Option<string>("--limits") { Description = "FPR integration limits for AU-PRO / AU-sPRO.", DefaultValueFactory = _ => "0.01,0.05,0.1,0.3,1.0" };
         var proThresholds = new Option<int?>("--pro-thresholds") { Description = "Also compute AU-PRO from N equidistant thresholds (the MVTec 3D-AD code's variant)." };
         var json = new Option<string?>("--json") { Description = "Write the metrics as JSON to this file, or to stdout when no file is given.", Arity = ArgumentArity.ZeroOrOne };
@@ -53,18 +53,25 @@ internal static class EvalCommand
             if ((mapsDir is null) == (modelPath is null)) throw new InspectaUserException("Give exactly one of --maps <dir> or --model <file.inspecta>.");
             if (parse.GetValue(saveMaps) is not null && modelPath is null) throw new InspectaUserException("--save-maps needs --model.");
             using var trained = modelPath is null ? null : Detectors.TrainedModel.Load(modelPath);
+            string? mapsRoot = mapsDir ?? parse.GetValue(saveMaps);
             if (trained is not null)
             {
                 // Point-cloud datasets (Real3D-AD, Anomaly-ShapeNet) have per-point ground truth: object and point AUROC instead of maps.
-                var pointCategory = DatasetReader.Open(parse.GetValue(dataset)!).Get(options.Category);
-                if (ModelPredictionSource.IsPointCloud(pointCategory.Format))
-                    return EvalPointCloudCommand.Run(console, trained, pointCategory, jsonToStdout, jsonPath);
+                var modelCategory = DatasetReader.Open(parse.GetValue(dataset)!).Get(options.Category);
+                if (ModelPredictionSource.IsPointCloud(modelCategory.Format))
+                    return EvalPointCloudCommand.Run(console, trained, modelCategory, jsonToStdout, jsonPath);
+                // The report and the eval JSON (for `inspecta report` later) point at map files, so they must exist on disk.
+                if (mapsRoot is null && (parse.GetValue(report) ?? jsonPath) is { } target && modelCategory.Format != DatasetFormat.MvtecLoco)
+                {
+                    mapsRoot = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target))!, Path.GetFileNameWithoutExtension(target) + "_maps");
+                    console.Info($"note: writing the anomaly maps to {mapsRoot} for the report (--save-maps chooses the folder)", jsonToStdout);
+                }
             }
             Detectors.ModelTestRun.Result? run = null;
             var input = console.RunWithProgress("eval", p =>
             {
                 if (trained is null) return ObtainFromMaps(parse.GetValue(dataset)!, options.Category, mapsDir!, p);
-                run = ObtainFromModel(trained, parse.GetValue(dataset)!, options.Category, parse.GetValue(saveMaps), p);
+                run = ObtainFromModel(trained, parse.GetValue(dataset)!, options.Category, mapsRoot, p);
                 return run.Input;
             }, logToStderr: jsonToStdout);
             foreach (string note in input.Notes) console.Info($"note: {note}", jsonToStdout);
@@ -102,9 +109,9 @@ internal static class EvalCommand
                 // What `inspecta report <eval.json>` needs later, and the report itself when asked for.
                 var test = DatasetReader.Open(parse.GetValue(dataset)!).Get(input.Category).Test;
                 var reportThreshold = EvalReport.Threshold(parse.GetValue(threshold), thresholds);
-                var context = EvalReport.Context(parse.GetValue(dataset)!, input.Category, parse.GetValue(maps)!);
+                var context = EvalReport.Context(parse.GetValue(dataset)!, input.Category, mapsRoot!, modelPath);
                 string title = $"Inspecta evaluation: {input.Category}";
-                var manifest = Reporting.ReportManifest.FromSamples(input.Images, test, s => MapFolderSource.MapPath(parse.GetValue(maps)!, input.Category, s)) with
+                var manifest = Reporting.ReportManifest.FromSamples(input.Images, test, MapFolderSource.PathsIn(mapsRoot!, input.Category, test)) with
                 {
                     Title = title, Threshold = reportThreshold, Context = context, Limits = options.Limits, ProThresholds = options.ProThresholds,
                 };

@@ -21,10 +21,11 @@ internal static class EvalReport
         };
     }
 
-    public static IReadOnlyList<KeyValuePair<string, string>> Context(string dataset, string category, string maps) =>
+    public static IReadOnlyList<KeyValuePair<string, string>> Context(string dataset, string category, string maps, string? model = null) =>
     [
         new("dataset", Path.GetFullPath(dataset)),
         new("category", category),
+        .. model is null ? Array.Empty<KeyValuePair<string, string>>() : [new("model", Path.GetFullPath(model))],
         new("maps", Path.GetFullPath(maps)),
     ];
 }

@@ -6,7 +6,8 @@ namespace Inspecta.Evaluation;
 
 /// <summary>
 /// Obtains <see cref="EvaluatedImage"/>s from anomaly maps stored as float32 TIFF in the official layout
-/// <c>&lt;maps&gt;/&lt;category&gt;/test/&lt;label&gt;/&lt;id&gt;.tiff</c>. Maps whose size differs from the ground
+/// <c>&lt;maps&gt;/&lt;category&gt;/test/&lt;label&gt;/&lt;id&gt;.tiff</c> (or <c>&lt;label&gt;/&lt;id&gt;.tiff</c> right under the
+/// given folder, as <c>inspecta predict</c> writes them for a test folder). Maps whose size differs from the ground
 /// truth are resized to it (bilinear, half-pixel centres) and a note says so. Every problem names the file:
 /// missing maps (all of them listed), unreadable TIFFs, multi-channel maps, NaN or infinite scores.
 /// </summary>
@@ -14,6 +15,13 @@ public static class MapFolderSource
 {
     public static string MapPath(string mapsRoot, string category, Sample sample) =>
         Path.Combine(mapsRoot, category, "test", sample.Label, sample.Id + ".tiff");
+
+    /// <summary>Where each sample's map is under <paramref name="mapsRoot"/>, in whichever accepted layout the folder uses.</summary>
+    public static Func<Sample, string> PathsIn(string mapsRoot, string category, IReadOnlyList<Sample> samples)
+    {
+        string labelsRoot = LabelsRoot(mapsRoot, category, samples);
+        return s => Locate(labelsRoot, s) ?? Path.Combine(labelsRoot, s.Label, s.Id + ".tiff");
+    }
 
     /// <param name="loadGroundTruth">The union ground truth of a test sample (all zero for good ones) at image resolution.</param>
     /// <param name="loadChannels">MVTec LOCO AD: the per-defect channel masks of a sample (null for other layouts).</param>
@@ -26,11 +34,13 @@ public static class MapFolderSource
         if (!Directory.Exists(mapsRoot)) throw InspectaUserException.ForFile(mapsRoot, "anomaly map folder not found.");
         if (testSamples.Count == 0) throw new InspectaUserException($"Category '{category}' has no test images.");
 
-        var paths = testSamples.Select(s => Locate(mapsRoot, category, s)).ToArray();
-        var missing = testSamples.Select((s, i) => (s, i)).Where(t => paths[t.i] is null).Select(t => MapPath(mapsRoot, category, t.s)).ToList();
+        string labelsRoot = LabelsRoot(mapsRoot, category, testSamples);
+        var paths = testSamples.Select(s => Locate(labelsRoot, s)).ToArray();
+        var missing = testSamples.Select((s, i) => (s, i)).Where(t => paths[t.i] is null).Select(t => Path.Combine(labelsRoot, t.s.Label, t.s.Id + ".tiff")).ToList();
         if (missing.Count > 0)
             throw new InspectaUserException(
-                $"{missing.Count} of {testSamples.Count} test images have no anomaly map (expected <maps>/<category>/test/<label>/<id>.tiff):"
+                $"{missing.Count} of {testSamples.Count} test images have no anomaly map (expected <maps>/<category>/test/<label>/<id>.tiff, " +
+                "or <label>/<id>.tiff directly under --maps as `inspecta predict --input <category>/test` writes them):"
                 + string.Concat(missing.Select(m => Environment.NewLine + "  " + m)));
 
         var images = new EvaluatedImage[testSamples.Count];
@@ -65,9 +75,22 @@ public static class MapFolderSource
         return new EvaluationInput(category, images, locoDefects) { Notes = notes };
     }
 
-    private static string? Locate(string mapsRoot, string category, Sample sample)
+    /// <summary>
+    /// The folder holding the <c>&lt;label&gt;/&lt;id&gt;.tiff</c> maps: the official <c>&lt;maps&gt;/&lt;category&gt;/test</c>,
+    /// else <c>&lt;maps&gt;/test</c> (a category folder was given), else <c>&lt;maps&gt;</c> itself (the output of
+    /// <c>inspecta predict</c> on a test folder). The first layout that holds any of the maps wins, so layouts never mix.
+    /// </summary>
+    private static string LabelsRoot(string mapsRoot, string category, IReadOnlyList<Sample> samples)
     {
-        string tiff = MapPath(mapsRoot, category, sample);
+        string official = Path.Combine(mapsRoot, category, "test");
+        foreach (string candidate in new[] { official, Path.Combine(mapsRoot, "test"), mapsRoot })
+            if (samples.Any(s => Locate(candidate, s) is not null)) return candidate;
+        return official;
+    }
+
+    private static string? Locate(string labelsRoot, Sample sample)
+    {
+        string tiff = Path.Combine(labelsRoot, sample.Label, sample.Id + ".tiff");
         if (File.Exists(tiff)) return tiff;
         string tif = Path.ChangeExtension(tiff, ".tif");
         return File.Exists(tif) ? tif : null;

@@ -71,6 +71,20 @@ public class MapFolderSourceTests
         Assert.DoesNotContain("001.tiff", ex.Message);
     }
 
+    [Fact]
+    public void AlsoReadsMapsStoredPerLabelDirectlyUnderTheFolder()
+    {
+        // `inspecta predict --input <category>/test --out maps` writes maps/<label>/<id>.tiff.
+        using var dir = new TempDir();
+        foreach (var s in Samples)
+            TestTiff.WriteFloat(Path.Combine(dir.Path, s.Label, s.Id + ".tiff"), 8, 12, Ramp(8, 12, s.IsGood ? 0.1f : 0.2f));
+        var input = MapFolderSource.Load(dir.Path, "toy", Samples, Gt, null, null);
+        Assert.Equal(0.2f * (11 + 7), input.Images[2].Score, 1e-6);
+        File.Delete(Path.Combine(dir.Path, "crack", "000.tiff"));
+        var ex = Assert.Throws<InspectaUserException>(() => MapFolderSource.Load(dir.Path, "toy", Samples, Gt, null, null));
+        Assert.Contains(Path.Combine(dir.Path, "crack", "000.tiff"), ex.Message);
+    }
+
     [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]

@@ -79,4 +79,26 @@ public class EvalReportCommandTests
         Assert.Contains("calibrated on the good validation maps", html);
         Assert.Contains("pixel threshold", html);
     }
+
+    [Fact]
+    public void Eval_OfAModel_WithReport_WritesTheMapsTheReportNeeds()
+    {
+        using var tmp = new TempDir();
+        string root = BenchCommandTests.WriteDataset(tmp["data"]);
+        var fit = CliRunner.Run("fit", "--dataset", root, "--category", "alpha", "--method", "variation", "--out", tmp["m.inspecta"], "--quiet");
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        var eval = CliRunner.Run("eval", "--model", tmp["m.inspecta"], "--dataset", root, "--category", "alpha",
+            "--json", tmp["e.json"], "--report", tmp["e.html"], "--no-full-size");
+        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
+        // Without --save-maps the maps go beside the report, in the official layout, and the eval JSON points at them.
+        var test = DatasetReader.Open(root).Get("alpha").Test;
+        Assert.All(test, s => Assert.True(File.Exists(Path.Combine(tmp["e_maps"], "alpha", "test", s.Label, s.Id + ".tiff")), s.Id));
+        Assert.Contains("e_maps", eval.Stdout);
+        Assert.Contains(tmp["m.inspecta"], File.ReadAllText(tmp["e.html"]));
+        var again = CliRunner.Run("report", tmp["e.json"], "--out", tmp["again.html"], "--no-full-size");
+        Assert.True(again.ExitCode == 0, again.Stderr + again.Stdout);
+        string pixelAuroc = Row(File.ReadAllText(tmp["e.html"]), "pixel AUROC");
+        Assert.NotEmpty(pixelAuroc);
+        Assert.Equal(pixelAuroc, Row(File.ReadAllText(tmp["again.html"]), "pixel AUROC"));
+    }
 }
