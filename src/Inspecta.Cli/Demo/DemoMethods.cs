@@ -56,8 +56,13 @@ public static class DemoMethods
     public static IEnumerable<DemoMethod> ThreeDMethods(int seed) =>
         ThreeD.Where(Has).Select(m => new DemoMethod(m, new FitOptions { Seed = seed }, "3D method on the organised xyz scans"));
 
-    private static FitOptions Options(string method, int seed) =>
-        method == "variation" ? new FitOptions { Seed = seed, Alignment = "rigid", Illumination = "plane" } : new FitOptions { Seed = seed };
+    // The synthetic images are in colour and carry colour defects, so texture-gmm also models chromaticity.
+    private static FitOptions Options(string method, int seed) => method switch
+    {
+        "variation" => new FitOptions { Seed = seed, Alignment = "rigid", Illumination = "plane" },
+        "texture-gmm" => new FitOptions { Seed = seed, Chroma = true },
+        _ => new FitOptions { Seed = seed },
+    };
 
     private static bool Has(string method) => DetectorCatalog.All.Any(e => e.Method.Equals(method, StringComparison.OrdinalIgnoreCase));
 }

@@ -6,6 +6,15 @@ namespace Inspecta.Tests.Cli;
 public class DemoCommandTests
 {
     [Fact]
+    public void Without_a_backbone_textures_get_texture_gmm_with_chroma_and_objects_the_aligned_variation_model()
+    {
+        var texture = Inspecta.Cli.Demo.DemoMethods.Main2D(null, "no backbone", texture: true, seed: 1);
+        Assert.Equal(("texture-gmm", true), (texture.Method, texture.Options.Chroma));
+        var part = Inspecta.Cli.Demo.DemoMethods.Main2D(null, "no backbone", texture: false, seed: 1);
+        Assert.Equal(("variation", "rigid"), (part.Method, part.Options.Alignment));
+    }
+
+    [Fact]
     public void Demo_runs_end_to_end_and_prints_a_summary_table()
     {
         using var tmp = new TempDir();
