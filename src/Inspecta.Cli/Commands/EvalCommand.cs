@@ -50,6 +50,16 @@ internal static class EvalCommand
             options.Validate();
 
             string? mapsDir = parse.GetValue(maps), modelPath = parse.GetValue(model);
+            if (parse.GetValue(report) is { } reportTarget)
+            {
+                // Say so before any work: LOCO has no HTML report yet; and the file must be writable.
+                if (DatasetReader.Open(parse.GetValue(dataset)!).Get(options.Category).Format == DatasetFormat.MvtecLoco)
+                    throw new InspectaUserException("--report supports the MVTec AD protocol; MVTec LOCO AD reports are not implemented yet (use --json).");
+                OutputPaths.RequireWritableFile(reportTarget, "--report");
+            }
+            if (jsonPath is not null) OutputPaths.RequireWritableFile(jsonPath, "--json");
+            if (parse.GetValue(threshold) is double given && !double.IsFinite(given))
+                throw new InspectaUserException($"--threshold must be a finite number, got {given}.");
             if ((mapsDir is null) == (modelPath is null)) throw new InspectaUserException("Give exactly one of --maps <dir> or --model <file.inspecta>.");
             if (parse.GetValue(saveMaps) is not null && modelPath is null) throw new InspectaUserException("--save-maps needs --model.");
             using var trained = modelPath is null ? null : Detectors.TrainedModel.Load(modelPath);

@@ -63,6 +63,7 @@ internal static class FitCommand
             };
             options = classical.Apply(parse, options);
             string outPath = parse.GetValue(output)!;
+            OutputPaths.RequireWritableFile(outPath, "--out");
             var cat = OpenCategory(parse.GetValue(dataset)!, parse.GetValue(category), parse.GetValue(format), options.Seed);
             var train = cat.RequireTrain();
             bool asJson = parse.GetValue(json);

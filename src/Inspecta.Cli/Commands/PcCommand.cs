@@ -112,19 +112,36 @@ internal static class PcCommand
         var cmd = new Command("convert", "Convert a point cloud between formats, keeping normals, colours, labels and scalar fields.") { input, output, encoding };
         cmd.SetAction(parse =>
         {
-            var cloud = PointCloudIO.Read(parse.GetValue(input)!);
             string enc = parse.GetValue(encoding)!;
+            string outPath = parse.GetValue(output)!;
+            RequireEncodingFor(outPath, enc);
+            var cloud = PointCloudIO.Read(parse.GetValue(input)!);
             var options = new PointCloudWriteOptions
             {
                 PcdEncoding = enc switch { "ascii" => PcdEncoding.Ascii, "binary_compressed" => PcdEncoding.BinaryCompressed, "binary" or "binary_little_endian" or "binary_big_endian" => PcdEncoding.Binary, _ => throw new InspectaUserException($"unknown --encoding '{enc}'.") },
                 PlyEncoding = enc switch { "ascii" => PlyEncoding.Ascii, "binary_big_endian" => PlyEncoding.BinaryBigEndian, _ => PlyEncoding.BinaryLittleEndian },
             };
-            string outPath = parse.GetValue(output)!;
             PointCloudIO.Write(outPath, cloud, options);
             console.Info($"wrote {cloud.Count} points to {outPath}");
             return CliApp.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>Each format has its own encodings; one the output format lacks is an error, not silently another.</summary>
+    private static void RequireEncodingFor(string outPath, string encoding)
+    {
+        string ext = Path.GetExtension(outPath).ToLowerInvariant();
+        string[] allowed = ext switch
+        {
+            ".pcd" => ["binary", "ascii", "binary_compressed"],
+            ".ply" => ["binary", "ascii", "binary_little_endian", "binary_big_endian"],
+            _ => ["binary"], // text formats have no encoding; "binary" is only the default
+        };
+        if (!allowed.Contains(encoding))
+            throw new InspectaUserException(ext is ".pcd" or ".ply"
+                ? $"--encoding {encoding} does not exist for {ext} files; use one of: {string.Join(", ", allowed)}."
+                : $"--encoding does not apply to {(ext.Length > 0 ? ext : "extension-less")} output ({outPath}); it is a text format.");
     }
 
     private static Vector3 ParseVector(string text, string option)

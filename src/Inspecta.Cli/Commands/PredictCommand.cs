@@ -32,7 +32,8 @@ internal static class PredictCommand
             var samples = trained.Detector is IGeometryDetector geometry
                 ? PredictGeometry.ListInputs(parse.GetValue(input)!, geometry.Input)
                 : ListImages(parse.GetValue(input)!);
-            Directory.CreateDirectory(outDir);
+            RequireSeparateOutput(parse.GetValue(input)!, outDir, samples);
+            OutputPaths.RequireWritableFolder(outDir, "--out");
             var rows = new Row[samples.Count];
             int done = 0;
             console.RunWithProgress("predict", p =>
@@ -60,9 +61,34 @@ internal static class PredictCommand
     /// <param name="Points">Point clouds: the "x y z score" text file.</param>
     internal sealed record Row(string Id, string Path, float Score, bool? Anomalous, int? DefectPixels, string Map, string? Overlay, string? Mask, string? Points = null);
 
+    /// <summary>
+    /// predict never overwrites its inputs, and never writes into the folder it reads (a second run would take the
+    /// overlays and maps for new inputs).
+    /// </summary>
+    private static void RequireSeparateOutput(string input, string outDir, IReadOnlyList<Sample> samples)
+    {
+        string output = Path.GetFullPath(outDir).TrimEnd(Path.DirectorySeparatorChar);
+        if (Directory.Exists(input))
+        {
+            string folder = Path.GetFullPath(input).TrimEnd(Path.DirectorySeparatorChar);
+            if (output == folder || output.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw InspectaUserException.ForFile(output, $"--out must not be the input folder or inside it ({folder}); the results would be read as inputs next time.");
+        }
+        var inputs = samples.SelectMany(s => new[] { s.Path, s.GeometryPath }).Where(p => !string.IsNullOrEmpty(p)).Select(p => Path.GetFullPath(p!)).ToHashSet();
+        foreach (var sample in samples)
+        {
+            string stem = Path.Combine(output, sample.Id);
+            foreach (string written in new[] { stem + ".tiff", stem + "_overlay.png", stem + "_mask.png", stem + ".ply", stem + ".txt" })
+                if (inputs.Contains(written)) throw InspectaUserException.ForFile(written, "predict would overwrite this input file; choose another --out folder.");
+        }
+    }
+
     private static Row PredictOne(TrainedModel trained, Sample sample, string outDir)
     {
         var prediction = trained.Detector.Predict(sample);
+        // Pixel values far outside the trained range (e.g. a float TIFF with huge or non-finite values) can overflow a score.
+        if (!float.IsFinite(prediction.Score) || prediction.Map is { } m && !float.IsFinite(m.Max()))
+            throw InspectaUserException.ForFile(sample.Path, $"the model produced a non-finite anomaly score ({prediction.Score}); check the image's pixel values.");
         if (prediction.Map is null && prediction.PointScores is { } points) return PredictGeometry.WritePoints(trained, sample, prediction.Score, points, outDir);
         var map = prediction.Map ?? throw new InspectaUserException($"Method {trained.Detector.Method} produces no anomaly map; predict needs one.");
         string stem = Path.Combine(outDir, sample.Id);

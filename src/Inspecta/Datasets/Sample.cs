@@ -31,7 +31,22 @@ public sealed record Sample(string Id, string Path, Split Split, string Label)
     /// <summary>In-memory ground truth (union of all channels); overrides <see cref="MaskPaths"/>.</summary>
     public Mask? GroundTruth { get; init; }
 
-    public ImageF LoadImage() => Image ?? ImageIO.Read(Path);
+    /// <summary>The image's pixels; a file with NaN or infinite values (float TIFF) is a user error naming the pixel.</summary>
+    public ImageF LoadImage() => Image ?? RequireFinite(ImageIO.Read(Path), Path);
+
+    private static ImageF RequireFinite(ImageF image, string path)
+    {
+        // One vectorised pass: the sum is finite unless a value is (or the values are so huge that they overflow it).
+        if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum<float>(image.Data))) return image;
+        int plane = image.PlaneSize;
+        for (int i = 0; i < image.Data.Length; i++)
+        {
+            if (float.IsFinite(image.Data[i])) continue;
+            int p = i % plane;
+            throw InspectaUserException.ForFile(path, $"pixel x={p % image.Width}, y={p / image.Width} (channel {i / plane}) is {image.Data[i]}; images must hold finite values.");
+        }
+        return image;
+    }
 
     /// <summary>Width, height and channels of the image from its header only (or from <see cref="Image"/>).</summary>
     public ImageInfo ReadImageInfo() =>

@@ -50,6 +50,8 @@ public static class ModelTrainer
             else
             {
                 int area = minDefectArea ?? ThresholdCalibration.DefaultMinDefectArea(maps[0].Height, maps[0].Width);
+                if (area >= maps[0].Height * maps[0].Width)
+                    throw new InspectaUserException($"--min-defect-area {area} px is not smaller than the whole map ({maps[0].Width}×{maps[0].Height} = {maps[0].Height * maps[0].Width} px).");
                 float pixel = (float)ThresholdCalibration.MaxArea(maps, area);
                 thresholds = new CalibratedThresholds("max-area", pixel, imageMax, area, validationGood.Length);
             }

@@ -24,8 +24,18 @@ public sealed class TrainedModel(IAnomalyDetector detector, CalibratedThresholds
     public static TrainedModel Load(string path)
     {
         var reader = ModelReader.Open(path);
-        var detector = DetectorCatalog.Load(reader);
-        return new TrainedModel(detector, CalibratedThresholds.FromJson(reader.Manifest["thresholds"]), TrainingSummary.FromJson(reader.Manifest["training"]));
+        IAnomalyDetector? detector = null;
+        try
+        {
+            detector = DetectorCatalog.Load(reader);
+            return new TrainedModel(detector, CalibratedThresholds.FromJson(reader.Manifest["thresholds"]), TrainingSummary.FromJson(reader.Manifest["training"]));
+        }
+        // The manifest is read field by field with typed accessors: a hand-edited or foreign file fails in them.
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException or KeyNotFoundException or ArgumentException)
+        {
+            (detector as IDisposable)?.Dispose();
+            throw InspectaUserException.ForFile(path, $"the model manifest is malformed ({ex.Message}).");
+        }
     }
 
     public void Dispose() => (Detector as IDisposable)?.Dispose();

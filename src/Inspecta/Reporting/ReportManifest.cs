@@ -66,7 +66,13 @@ public sealed record ReportManifest(IReadOnlyList<ReportManifestImage> Images)
     /// <summary>Reads the section from a parsed eval JSON; a clear user error names <paramref name="path"/> when it is absent or malformed.</summary>
     public static ReportManifest FromEvalJson(JsonNode? root, string path)
     {
-        if (root?[JsonKey] is not JsonObject o)
+        if (root is not JsonObject top)
+            throw InspectaUserException.ForFile(path, "is not an eval result (expected a JSON object written by `inspecta eval … --json <file>`).");
+        if (top["au_spro"] is not null)
+            throw InspectaUserException.ForFile(path, "holds MVTec LOCO AD results; HTML reports support the MVTec AD protocol only.");
+        if (top["protocol"]?.GetValueKind() == System.Text.Json.JsonValueKind.String && top["protocol"]!.GetValue<string>() == "point_cloud")
+            throw InspectaUserException.ForFile(path, "holds point-cloud results; HTML reports support 2D anomaly maps only.");
+        if (top[JsonKey] is not JsonObject o)
             throw InspectaUserException.ForFile(path, $"has no \"{JsonKey}\" section: write it with `inspecta eval … --json {Path.GetFileName(path)}` (it records the images, ground truth and maps the report shows).");
         try
         {

@@ -98,7 +98,7 @@ public sealed class PadimDetector : IAnomalyDetector, IBatchPredictor, IDisposab
                 _gridH = h; _gridW = w; positions = h * w;
                 long need = EstimateMemory(n, positions, d);
                 if (need > MaxMemoryBytes)
-                    throw new InspectaUserException($"PaDiM would need about {need / 1e9:F1} GB for {n} images × {positions} positions × {d} channels, above --max-memory {MaxMemoryBytes / 1e9:F1} GB. " +
+                    throw new InspectaUserException($"PaDiM would need about {Size(need)} for {n} images × {positions} positions × {d} channels, above --max-memory {Size(MaxMemoryBytes)}. " +
                                                     "Use fewer --channels, a smaller --image-size, or raise --max-memory.");
                 if ((long)positions * d * n > Array.MaxLength) throw new InspectaUserException($"PaDiM features of {n} images do not fit one array; use fewer --channels or images.");
                 features = new float[positions * d * n];
@@ -264,4 +264,7 @@ public sealed class PadimDetector : IAnomalyDetector, IBatchPredictor, IDisposab
     }
 
     public void Dispose() => _source?.Dispose();
+
+    private static string Size(long bytes) =>
+        bytes >= 1_000_000_000 ? $"{bytes / 1e9:F1} GB" : bytes >= 1_000_000 ? $"{bytes / 1e6:F1} MB" : $"{bytes / 1e3:F1} kB";
 }

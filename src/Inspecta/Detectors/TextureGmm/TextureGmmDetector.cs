@@ -72,7 +72,7 @@ public sealed class TextureGmmDetector : IAnomalyDetector, IOwnThresholds
         if (_levels < 1 || _levels > 8) throw new InspectaUserException($"{MethodId}: --pyramid-levels must be in 1..8, got {_levels}.");
         if (_imageSize >> (_levels - 1) < _patch) throw new InspectaUserException($"{MethodId}: --image-size {_imageSize} is too small for {_levels} pyramid levels of {_patch}×{_patch} patches.");
         if (_maxTrainImages < 1) throw new InspectaUserException($"{MethodId}: --max-train-images must be at least 1.");
-        if (_samplesPerLevel < 100) throw new InspectaUserException($"{MethodId}: --samples-per-level must be at least 100, got {_samplesPerLevel}.");
+        if (_samplesPerLevel < 100) throw new InspectaUserException($"{MethodId}: --samples must be at least 100, got {_samplesPerLevel}.");
         if (_componentCandidates.Length == 0 || _componentCandidates.Any(k => k < 1 || k > 64))
             throw new InspectaUserException($"{MethodId}: --gmm-components must list counts in 1..64.");
         if (!(_thresholdSigma > 0)) throw new InspectaUserException($"{MethodId}: --threshold-sigma must be positive.");

@@ -1,0 +1,147 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using Inspecta.Persistence;
+using Inspecta.Tests.Evaluation;
+using Inspecta.Tests.Infrastructure;
+
+namespace Inspecta.Tests.Cli;
+
+/// <summary>User mistakes found by a robustness sweep of the CLI: each must be exit 2 with a message naming the problem.</summary>
+public class UserErrorTests
+{
+    private static (string Data, string Model) FittedTiles(TempDir tmp)
+    {
+        Assert.Equal(0, CliRunner.Run("synth", "2d", "--out", tmp["data"], "--categories", "tiles", "--count", "6", "--test-count", "2", "--size", "64", "--quiet").ExitCode);
+        var fit = CliRunner.Run("fit", "--dataset", tmp["data"], "--category", "tiles", "--method", "variation", "--out", tmp["m.inspecta"], "--quiet");
+        Assert.True(fit.ExitCode == 0, fit.Stderr);
+        return (tmp["data"], tmp["m.inspecta"]);
+    }
+
+    private static void AssertUserError(CliRunner.Result r, params string[] mentions)
+    {
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Stderr}{r.Stdout}");
+        Assert.DoesNotContain("internal error", r.Stderr);
+        foreach (string m in mentions) Assert.Contains(m, r.Stderr);
+    }
+
+    [Fact]
+    public void Bad_inputs_decoded_in_parallel_are_user_errors()
+    {
+        using var tmp = new TempDir();
+        var (_, model) = FittedTiles(tmp);
+        Directory.CreateDirectory(tmp["bad"]);
+        File.WriteAllText(tmp["bad/a.png"], "not an image");
+        File.WriteAllBytes(tmp["bad/b.png"], [0x89, 0x50, 0x4E, 0x47]);
+        // Images are decoded two at a time, so one or both failures are reported; either way it is a user error naming the file.
+        var r = CliRunner.Run("predict", "--model", model, "--input", tmp["bad"], "--out", tmp["out"]);
+        AssertUserError(r);
+        Assert.Matches(@"[ab]\.png", r.Stderr);
+    }
+
+    [Fact]
+    public void Output_paths_are_checked_before_the_work()
+    {
+        using var tmp = new TempDir();
+        var (data, model) = FittedTiles(tmp);
+        Directory.CreateDirectory(tmp["folder"]);
+        AssertUserError(CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "variation", "--out", tmp["folder"]), "--out names a folder");
+        File.WriteAllText(tmp["file"], "x");
+        AssertUserError(CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "variation", "--out", Path.Combine(tmp["file"], "m.inspecta")), "names an existing file");
+        AssertUserError(CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--report", tmp["folder"]), "--report names a folder");
+        AssertUserError(CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--save-maps", tmp["file"]), "cannot access a file");
+        AssertUserError(CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--threshold", "nan"), "--threshold");
+    }
+
+    [Fact]
+    public void Predict_never_writes_into_its_input_folder()
+    {
+        using var tmp = new TempDir();
+        var (data, model) = FittedTiles(tmp);
+        string good = Path.Combine(data, "tiles", "test", "good");
+        int before = Directory.GetFiles(good).Length;
+        AssertUserError(CliRunner.Run("predict", "--model", model, "--input", good, "--out", good), "--out must not be the input folder");
+        AssertUserError(CliRunner.Run("predict", "--model", model, "--input", good, "--out", Path.Combine(good, "maps")), "--out must not be the input folder");
+        Assert.Equal(before, Directory.GetFiles(good).Length);
+    }
+
+    [Fact]
+    public void Non_finite_pixels_are_rejected_naming_the_pixel()
+    {
+        using var tmp = new TempDir();
+        var (_, model) = FittedTiles(tmp);
+        var values = Enumerable.Repeat(0.5f, 64 * 64).ToArray();
+        values[3 * 64 + 7] = float.NaN;
+        TestTiff.WriteFloat(tmp["nan.tiff"], 64, 64, values);
+        AssertUserError(CliRunner.Run("predict", "--model", model, "--input", tmp["nan.tiff"], "--out", tmp["out"]), "nan.tiff", "x=7, y=3");
+    }
+
+    [Fact]
+    public void Report_rejects_json_that_is_not_an_eval_result()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["arr.json"], "[]");
+        AssertUserError(CliRunner.Run("report", tmp["arr.json"], "--out", tmp["r.html"]), "not an eval result");
+        File.WriteAllText(tmp["loco.json"], """{"category":"x","au_spro":{}}""");
+        AssertUserError(CliRunner.Run("report", tmp["loco.json"], "--out", tmp["r.html"]), "MVTec LOCO AD");
+    }
+
+    [Fact]
+    public void A_malformed_model_manifest_is_a_user_error()
+    {
+        using var tmp = new TempDir();
+        var (data, model) = FittedTiles(tmp);
+        using (var zip = ZipFile.Open(model, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry(ModelFormat.ManifestEntry)!;
+            JsonNode manifest;
+            using (var reader = new StreamReader(entry.Open())) manifest = JsonNode.Parse(reader.ReadToEnd())!;
+            var parameters = manifest["parameters"]!.AsObject();
+            string key = parameters.First(p => p.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number).Key;
+            parameters[key] = "three";
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry(ModelFormat.ManifestEntry).Open());
+            writer.Write(manifest.ToJsonString());
+        }
+        AssertUserError(CliRunner.Run("predict", "--model", model, "--input", Path.Combine(data, "tiles", "test", "good"), "--out", tmp["out"]), "m.inspecta", "malformed");
+    }
+
+    [Fact]
+    public void Point_cloud_encodings_must_exist_for_the_output_format()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["c.xyz"], "0 0 0\n1 0 0\n0 1 0\n");
+        AssertUserError(CliRunner.Run("pc", "convert", tmp["c.xyz"], tmp["c.ply"], "--encoding", "binary_compressed"), "binary_compressed", ".ply");
+        AssertUserError(CliRunner.Run("pc", "convert", tmp["c.xyz"], tmp["d.xyz"], "--encoding", "ascii"), "text format");
+        Assert.Equal(0, CliRunner.Run("pc", "convert", tmp["c.xyz"], tmp["c.pcd"], "--encoding", "binary_compressed", "--quiet").ExitCode);
+    }
+}
+
+public class FailureReportingTests
+{
+    [Fact]
+    public void Several_user_errors_from_parallel_work_are_each_named_and_exit_2()
+    {
+        var stderr = new StringWriter();
+        var console = new Inspecta.Cli.CliConsole(new StringWriter(), stderr);
+        var failure = new AggregateException(
+            InspectaUserException.ForFile("/data/a.png", "unsupported image format."),
+            new AggregateException(InspectaUserException.ForFile("/data/b.png", "truncated.")),
+            new DirectoryNotFoundException("Could not find a part of the path '/out/x'."));
+        Assert.Equal(Inspecta.Cli.CliApp.UserError, Inspecta.Cli.CliApp.Fail(failure, console, stderr));
+        string text = stderr.ToString();
+        Assert.Contains("a.png", text);
+        Assert.Contains("b.png", text);
+        Assert.Contains("cannot access a file: Could not find a part of the path '/out/x'", text);
+        Assert.DoesNotContain("internal error", text);
+    }
+
+    [Fact]
+    public void A_bug_among_user_errors_is_still_an_internal_error()
+    {
+        var stderr = new StringWriter();
+        var console = new Inspecta.Cli.CliConsole(new StringWriter(), stderr);
+        var failure = new AggregateException(new InspectaUserException("bad input"), new IndexOutOfRangeException("boom"));
+        Assert.Equal(Inspecta.Cli.CliApp.InternalError, Inspecta.Cli.CliApp.Fail(failure, console, stderr));
+        Assert.Contains("internal error: IndexOutOfRangeException: boom", stderr.ToString());
+    }
+}
