@@ -1,19 +1,10 @@
 using Inspecta.Geometry;
-using Inspecta.Imaging;
+using Inspecta.Geometry.IO;
 
 namespace Inspecta.Datasets;
 
 /// <summary>Reads an MVTec 3D-AD <c>xyz/*.tiff</c> (float32, 3 channels) as an organised cloud; holes stay zero/NaN.</summary>
 public static class Mvtec3dXyz
 {
-    public static OrganizedCloud Read(string path)
-    {
-        var image = ImageIO.Read(path);
-        if (image.Channels != 3) throw InspectaUserException.ForFile(path, $"an xyz scan needs 3 channels (x, y, z), got {image.Channels}.");
-        int plane = image.PlaneSize;
-        var xyz = new float[plane * 3];
-        var x = image.Plane(0); var y = image.Plane(1); var z = image.Plane(2);
-        for (int i = 0; i < plane; i++) { xyz[3 * i] = x[i]; xyz[3 * i + 1] = y[i]; xyz[3 * i + 2] = z[i]; }
-        return new OrganizedCloud(image.Height, image.Width, xyz);
-    }
+    public static OrganizedCloud Read(string path) => PointCloudIO.ReadOrganized(path);
 }

@@ -145,3 +145,17 @@ public class FailureReportingTests
         Assert.Contains("internal error: IndexOutOfRangeException: boom", stderr.ToString());
     }
 }
+
+public class XyzScanFormatTests
+{
+    [Fact]
+    public void An_8_bit_image_named_tiff_is_not_read_as_an_xyz_scan()
+    {
+        using var tmp = new TempDir();
+        var rgb = new Inspecta.Imaging.ImageF(3, 8, 8);
+        Inspecta.Imaging.ImageIO.WritePng(tmp["scan.tiff"], rgb);
+        var r = CliRunner.Run("pc", "info", tmp["scan.tiff"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("8-bit", r.Stderr);
+    }
+}

@@ -45,6 +45,9 @@ public static class PointCloudIO
         string ext = CheckReadable(path);
         if (ext is ".tif" or ".tiff")
         {
+            // Coordinates are floats; an 8/16-bit image (e.g. a PNG renamed .tiff) would give nonsense points.
+            var info = ImageIO.ReadInfo(path);
+            if (info.BitDepth is not (32 or 64)) throw InspectaUserException.ForFile(path, $"an organised xyz TIFF must hold float samples, this file has {info.BitDepth}-bit samples.");
             ImageF img = ImageIO.Read(path);
             if (img.Channels != 3) throw InspectaUserException.ForFile(path, $"an organised xyz TIFF needs 3 channels (x, y, z), this one has {img.Channels}.");
             int plane = img.PlaneSize;
