@@ -30,13 +30,19 @@ internal static class BenchCommand
             if (methodIds.Count == 0) throw new InspectaUserException("--methods needs at least one method id.");
             foreach (string m in methodIds) DetectorCatalog.Get(m);
             if (parse.GetValue(warmup) < 0) throw new InspectaUserException("--warmup cannot be negative.");
+            // The files are written after the whole run: a bad path must fail now, not lose the results.
+            if (parse.GetValue(json) is string jsonOut) OutputFiles.RequireWritable(jsonOut, "--json");
+            if (parse.GetValue(markdown) is string mdOut) OutputFiles.RequireWritable(mdOut, "--markdown");
             string? keep = parse.GetValue(keepModels);
             if (keep is not null) Directory.CreateDirectory(keep);
             string root = parse.GetValue(dataset)!;
             var wanted = parse.GetValue(categories) is string c ? Split(c) : null;
             var opened = DatasetReader.Open(root);
+            if (wanted is null)
+                opened.RequireAllReadable($"Choose readable categories with --categories ({string.Join(",", opened.Categories.Select(x => x.Name))}).");
             IReadOnlyList<Category> chosen = wanted is null ? opened.Categories : [.. wanted.Select(opened.Get)];
-            var cats = chosen.Select(c => new BenchCategory(c.Name, c.RequireTrain(), c.Validation, c.Test)).ToList();
+            // Each category in its layout's protocol (MVTec LOCO AD: AU-sPRO, structural/logical image AUROC).
+            var cats = chosen.Select(BenchCategory.From).ToList();
 
             var options = new BenchOptions
             {
@@ -53,9 +59,11 @@ internal static class BenchCommand
             if (parse.GetValue(json) is string jsonPath) File.WriteAllText(jsonPath, report.ToJsonString() + Environment.NewLine);
             if (parse.GetValue(markdown) is string mdPath) File.WriteAllText(mdPath, report.ToMarkdown());
             console.Out.Write(report.ToMarkdown());   // the result itself: printed even with --quiet
-            foreach (var row in report.Rows.Where(r => r.Error is not null))
-                console.Err.WriteLine($"error: {row.Method} on {row.Category}: {row.Error}");
-            return report.Rows.Any(r => r.Error is not null) ? CliApp.InternalError : CliApp.Ok;
+            var failed = report.Rows.Where(r => r.Error is not null).ToList();
+            foreach (var row in failed)
+                console.Err.WriteLine($"{(row.ErrorIsUserError ? "error" : "internal error")}: {row.Method} on {row.Category}: {row.Error}");
+            // Exit 2 when every failure is the user's to fix (a method that does not fit the data, a bad option), 1 for a bug.
+            return failed.Count == 0 ? CliApp.Ok : failed.All(r => r.ErrorIsUserError) ? CliApp.UserError : CliApp.InternalError;
         }
         return command;
     }
