@@ -20,7 +20,7 @@ internal static class DatasetCommand
     {
         var path = new Argument<string>("path") { Description = "A dataset root (several categories) or one category folder." };
         var format = FormatOption();
-        var json = new Option<bool>("--json") { Description = "Print JSON: {\"format\", \"categories\": {name: {train, validation, test: {label: count}, image_size: [height, width], channels, …}}}." };
+        var json = new Option<bool>("--json") { Description = "Print JSON: {\"format\", \"categories\": {name: {train, validation, test: {label: count}, image_size: [height, width], channels, format, …}}, \"unreadable\": {name: {path, error}} (only when some category folder cannot be read)}; \"format\" is \"mixed\" when the categories use different layouts." };
         var maxMasks = new Option<int>("--max-masks")
         {
             Description = "Read at most this many ground-truth masks per category for the GT pixel fraction (evenly spaced sample beyond it).",
