@@ -16,12 +16,13 @@ internal static class BenchCommand
         var backbone = new Option<string?>("--backbone") { Description = "Backbone path or preset for methods that need one." };
         var imageSize = new Option<int?>("--image-size") { Description = "Square input size for methods that resize (method default otherwise)." };
         var seed = new Option<int>("--seed") { Description = "Random seed for methods that sample.", DefaultValueFactory = _ => 0 };
-        var json = new Option<string?>("--json") { Description = "Write the full results (machine, command, rows) as JSON to this file." };
-        var markdown = new Option<string?>("--markdown") { Description = "Write the Markdown table (for docs/benchmarks.md) to this file." };
+        var json = new Option<string?>("--json") { Description = "Write the full results (machine, command, rows) as JSON to this file (checked before the run starts)." };
+        var markdown = new Option<string?>("--markdown") { Description = "Write the Markdown table (for docs/benchmarks.md) to this file (checked before the run starts)." };
         var keepModels = new Option<string?>("--keep-models") { Description = "Keep the fitted model files in this folder." };
         var warmup = new Option<int>("--warmup") { Description = "Untimed predictions before measuring latency.", DefaultValueFactory = _ => 2 };
 
-        var command = new Command("bench", "Benchmark methods: image/pixel AUROC, AU-PRO@0.3/0.05, fit time, latency (median, p95), throughput, model size, peak memory.");
+        var command = new Command("bench", "Benchmark methods: image/pixel AUROC, AU-PRO@0.3/0.05 (MVTec LOCO AD categories: structural/logical image AUROC and AU-sPRO, in a table of their own), " +
+            "fit time, latency (median, p95), throughput, model size, peak memory. Exit code 2 when rows failed for reasons the user can fix, 1 for internal errors.");
         foreach (var o in new Option[] { dataset, categories, methods, backbone, imageSize, seed, json, markdown, keepModels, warmup }) command.Options.Add(o);
         command.SetAction((parse, ct) => Task.FromResult(Execute(parse, ct)));
         int Execute(ParseResult parse, CancellationToken ct)
@@ -30,13 +31,19 @@ internal static class BenchCommand
             if (methodIds.Count == 0) throw new InspectaUserException("--methods needs at least one method id.");
             foreach (string m in methodIds) DetectorCatalog.Get(m);
             if (parse.GetValue(warmup) < 0) throw new InspectaUserException("--warmup cannot be negative.");
+            // The files are written after the whole run: a bad path must fail now, not lose the results.
+            if (parse.GetValue(json) is string jsonOut) OutputFiles.RequireWritable(jsonOut, "--json");
+            if (parse.GetValue(markdown) is string mdOut) OutputFiles.RequireWritable(mdOut, "--markdown");
             string? keep = parse.GetValue(keepModels);
             if (keep is not null) Directory.CreateDirectory(keep);
             string root = parse.GetValue(dataset)!;
             var wanted = parse.GetValue(categories) is string c ? Split(c) : null;
             var opened = DatasetReader.Open(root);
+            if (wanted is null)
+                opened.RequireAllReadable($"Choose readable categories with --categories ({string.Join(",", opened.Categories.Select(x => x.Name))}).");
             IReadOnlyList<Category> chosen = wanted is null ? opened.Categories : [.. wanted.Select(opened.Get)];
-            var cats = chosen.Select(c => new BenchCategory(c.Name, c.RequireTrain(), c.Validation, c.Test)).ToList();
+            // Each category in its layout's protocol (MVTec LOCO AD: AU-sPRO, structural/logical image AUROC).
+            var cats = chosen.Select(BenchCategory.From).ToList();
 
             var options = new BenchOptions
             {
@@ -50,12 +57,14 @@ internal static class BenchCommand
             console.Info($"Benchmarking {methodIds.Count} method(s) on {cats.Count} categor{(cats.Count == 1 ? "y" : "ies")}: {string.Join(", ", cats.Select(x => x.Name))}");
             var report = console.RunWithProgress("bench", p => BenchRunner.Run(cats, options, line, p, ct));
 
+            console.Out.Write(report.ToMarkdown());   // the result itself: printed even with --quiet, and before the files
+            var failed = report.Rows.Where(r => r.Error is not null).ToList();
+            foreach (var row in failed)
+                console.Err.WriteLine($"{(row.ErrorIsUserError ? "error" : "internal error")}: {row.Method} on {row.Category}: {row.Error}");
             if (parse.GetValue(json) is string jsonPath) File.WriteAllText(jsonPath, report.ToJsonString() + Environment.NewLine);
             if (parse.GetValue(markdown) is string mdPath) File.WriteAllText(mdPath, report.ToMarkdown());
-            console.Out.Write(report.ToMarkdown());   // the result itself: printed even with --quiet
-            foreach (var row in report.Rows.Where(r => r.Error is not null))
-                console.Err.WriteLine($"error: {row.Method} on {row.Category}: {row.Error}");
-            return report.Rows.Any(r => r.Error is not null) ? CliApp.InternalError : CliApp.Ok;
+            // Exit 2 when every failure is the user's to fix (a method that does not fit the data, a bad option), 1 for a bug.
+            return failed.Count == 0 ? CliApp.Ok : failed.All(r => r.ErrorIsUserError) ? CliApp.UserError : CliApp.InternalError;
         }
         return command;
     }

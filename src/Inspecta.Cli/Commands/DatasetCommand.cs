@@ -20,28 +20,37 @@ internal static class DatasetCommand
     {
         var path = new Argument<string>("path") { Description = "A dataset root (several categories) or one category folder." };
         var format = FormatOption();
-        var json = new Option<bool>("--json") { Description = "Print JSON: {\"format\", \"categories\": {name: {train, validation, test: {label: count}, image_size: [height, width], channels, …}}}." };
+        var json = new Option<bool>("--json") { Description = "Print JSON: {\"format\", \"categories\": {name: {train, validation, test: {label: count}, image_size: [height, width], channels, format, …}}, \"unreadable\": {name: {path, error}} (only when some category folder cannot be read)}; \"format\" is \"mixed\" when the categories use different layouts." };
         var maxMasks = new Option<int>("--max-masks")
         {
             Description = "Read at most this many ground-truth masks per category for the GT pixel fraction (evenly spaced sample beyond it).",
             DefaultValueFactory = _ => DatasetSummary.DefaultMaxMasks,
         };
         var seed = new Option<int>("--validation-seed") { Description = "Seed of the 10% validation carve for layouts without a validation folder.", DefaultValueFactory = _ => 0 };
-        var cmd = new Command("info", "Categories, split counts, defect types, image sizes and channels, and the fraction of ground-truth pixels.")
+        var category = new Option<string?>("--category") { Description = "Only this category of a dataset root (the others are not summarised)." };
+        var cmd = new Command("info", "Categories, split counts, defect types, image sizes and channels, and the fraction of ground-truth pixels. " +
+            "Each category folder's layout is detected on its own; folders that cannot be read are listed on stderr (exit code 2) after the readable ones.")
         {
-            path, format, json, maxMasks, seed,
+            path, format, json, maxMasks, seed, category,
         };
         cmd.SetAction(parse =>
         {
             bool asJson = parse.GetValue(json);
-            var dataset = DatasetReader.Open(parse.GetValue(path)!, ParseFormat(parse.GetValue(format)), parse.GetValue(seed));
             int max = parse.GetValue(maxMasks);
             if (max < 0) throw new InspectaUserException("--max-masks must be ≥ 0.");
+            var dataset = DatasetReader.Open(parse.GetValue(path)!, ParseFormat(parse.GetValue(format)), parse.GetValue(seed));
+            if (parse.GetValue(category) is string only)
+                dataset = dataset with { Categories = [dataset.Get(only)], Unreadable = [] };
             var summaries = console.RunWithProgress("dataset info",
                 p => dataset.Categories.Select(c => DatasetSummary.Summarize(c, max, p)).ToList(), logToStderr: true);
             if (asJson) console.WriteJson(ToJson(dataset, summaries));
             else PrintTable(console, dataset, summaries);
-            return CliApp.Ok;
+            // The readable categories are listed above; the broken ones are errors, named with their folder.
+            foreach (var u in dataset.Unreadable)
+                console.Err.WriteLine($"error: category '{u.Name}' cannot be read: {u.Problem}");
+            if (dataset.Unreadable.Count == 0) return CliApp.Ok;
+            console.Err.WriteLine($"{dataset.Unreadable.Count} category folder(s) could not be read; the others can still be used (e.g. --category {dataset.Categories[0].Name}).");
+            return CliApp.UserError;
         });
         return cmd;
     }
@@ -89,14 +98,25 @@ internal static class DatasetCommand
                 foreach (var (name, count) in ct) channels[name] = count;
                 o["gt_channels_by_defect_type"] = channels;
             }
+            o["format"] = s.Format.ToName();
             categories[s.Name] = o;
         }
-        return new JsonObject { ["format"] = dataset.Format.ToName(), ["categories"] = categories };
+        var root = new JsonObject { ["format"] = dataset.FormatName, ["categories"] = categories };
+        if (dataset.Unreadable.Count > 0)
+        {
+            var unreadable = new JsonObject();
+            foreach (var u in dataset.Unreadable) unreadable[u.Name] = new JsonObject { ["path"] = u.Path, ["error"] = u.Problem };
+            root["unreadable"] = unreadable;
+        }
+        return root;
     }
 
     private static void PrintTable(CliConsole console, Dataset dataset, IReadOnlyList<CategorySummary> summaries)
     {
-        console.Out.WriteLine($"{dataset.Root}: {dataset.Format.ToName()}, {summaries.Count} categor{(summaries.Count == 1 ? "y" : "ies")}");
+        string formats = dataset.Format is { } single ? single.ToName()
+            : "mixed (" + string.Join("; ", dataset.Categories.GroupBy(c => c.Format).OrderBy(g => g.Key.ToName(), StringComparer.Ordinal)
+                .Select(g => $"{g.Key.ToName()}: {string.Join(", ", g.Select(c => c.Name))}")) + ")";
+        console.Out.WriteLine($"{dataset.Root}: {formats}, {summaries.Count} categor{(summaries.Count == 1 ? "y" : "ies")}");
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("category").AddColumn(new TableColumn("train").RightAligned()).AddColumn(new TableColumn("validation").RightAligned())
             .AddColumn(new TableColumn("test good").RightAligned()).AddColumn("test defects").AddColumn("size (h×w×c)")

@@ -60,7 +60,7 @@ internal static class DemoCommand
                 });
                 return CliApp.Ok;
             }
-            if (console.Quiet) return CliApp.Ok;
+            // The results table and report paths are the command's result: printed even with --quiet (as bench does).
             var table = new Table().Border(TableBorder.Rounded).Title("[bold]Inspecta demo results[/]")
                 .AddColumn("Dataset").AddColumn("Method").AddColumn(new TableColumn("I-AUROC").RightAligned())
                 .AddColumn(new TableColumn("P-AUROC").RightAligned()).AddColumn(new TableColumn("AU-PRO").RightAligned())
@@ -69,8 +69,9 @@ internal static class DemoCommand
                 table.AddRow(Markup.Escape(r.Dataset), Markup.Escape(r.Method), Metric(r.Result.ImageAuroc), Metric(r.Result.PixelAuroc),
                     Metric(r.Result.AuProAtDefaultLimit), $"{r.FitSeconds:F1} s", $"{r.PredictMillisecondsPerImage:F0} ms");
             console.Ansi.Write(table);
-            console.Out.WriteLine("I-/P-AUROC: image- and pixel-level AUROC; AU-PRO: area under the PRO curve up to 30% FPR; Predict: per image.");
             foreach (var r in rows.Where(r => r.ReportPath is not null)) console.Out.WriteLine($"Report: {r.ReportPath}");
+            if (console.Quiet) return CliApp.Ok;
+            console.Out.WriteLine("I-/P-AUROC: image- and pixel-level AUROC; AU-PRO: area under the PRO curve up to 30% FPR; Predict: per image.");
             console.Out.WriteLine($"Data:   {Path.Combine(options.WorkDir, "data")}");
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {total:F0} s. Next: `inspecta synth 2d --out my-data` for more synthetic data, or fit on your own images."));
             return CliApp.Ok;

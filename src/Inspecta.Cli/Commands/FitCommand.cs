@@ -100,8 +100,8 @@ internal static class FitCommand
     {
         var ds = DatasetReader.Open(root, format is null ? null : DatasetFormatNames.Parse(format), seed);
         if (category is not null) return ds.Get(category);
-        if (ds.Categories.Count == 1) return ds.Categories[0];
-        throw new InspectaUserException($"{root} holds {ds.Categories.Count} categories; choose one with --category ({string.Join(", ", ds.Categories.Select(c => c.Name))}).");
+        if (ds.Categories.Count == 1 && ds.Unreadable.Count == 0) return ds.Categories[0];
+        throw new InspectaUserException($"{root} holds {ds.AllNames.Count} categories; choose one with --category ({string.Join(", ", ds.AllNames)}).");
     }
 
     /// <summary>"8GB", "512MB", "1.5G" or plain bytes.</summary>

@@ -29,6 +29,8 @@ public sealed record CategorySummary(
 {
     /// <summary>The most common size, or null when the category has no images (point-cloud layouts).</summary>
     public ImageSizeCount? PrimarySize => Sizes.Count > 0 ? Sizes[0] : null;
+    /// <summary>The category's layout (a root may mix layouts).</summary>
+    public DatasetFormat Format { get; init; }
     public bool GtSampled => MasksRead < DefectImages;
 }
 
@@ -98,7 +100,7 @@ public static class DatasetSummary
                 channelTypes = channelNames.SelectMany(n => n).GroupBy(n => n).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
         }
         return new CategorySummary(category.Name, category.Train.Count, category.Validation.Count, category.ValidationCarved, test, sizes, bitDepth,
-            fraction, byType, category.HasPixelGroundTruth ? chosen.Count : 0, defects.Count, channelTypes);
+            fraction, byType, category.HasPixelGroundTruth ? chosen.Count : 0, defects.Count, channelTypes) { Format = category.Format };
     }
 
     /// <summary>

@@ -108,4 +108,72 @@ public class DatasetInfoCliTests
         Assert.Contains("001_mask.png", r.Stderr);
         Assert.Equal("", r.Stdout);
     }
+
+    [Fact]
+    public void MixedRootListsEveryCategoryWithItsOwnFormat()
+    {
+        using var dir = new TempDir();
+        SyntheticDatasets.MvtecAd(dir.Path, "widget");
+        SyntheticDatasets.Loco(dir.Path, "boxes");
+        var r = CliRunner.Run("dataset", "info", dir.Path, "--json", "-q");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var o = JsonNode.Parse(r.Stdout)!;
+        Assert.Equal("mixed", (string)o["format"]!);
+        Assert.Equal("mvtec_loco", (string)o["categories"]!["boxes"]!["format"]!);
+        Assert.Equal("mvtec_ad", (string)o["categories"]!["widget"]!["format"]!);
+        Assert.Equal(2, (int)o["categories"]!["boxes"]!["gt_channels_by_defect_type"]!["scratch"]!);
+        Assert.Null(o["unreadable"]);
+
+        var table = CliRunner.Run("dataset", "info", dir.Path);
+        Assert.True(table.ExitCode == 0, table.Stderr);
+        Assert.Contains("mixed (mvtec_ad: widget; mvtec_loco: boxes), 2 categories", table.Stdout);
+    }
+
+    [Fact]
+    public void ABrokenCategoryIsReportedWhileTheOthersAreListedAndSelectable()
+    {
+        using var dir = new TempDir();
+        SyntheticDatasets.MvtecAd(dir.Path, "widget");
+        string gadget = SyntheticDatasets.MvtecAd(dir.Path, "gadget");
+        File.Delete(Path.Combine(gadget, "ground_truth", "crack", "002_mask.png"));
+
+        var r = CliRunner.Run("dataset", "info", dir.Path, "--json", "-q");
+        Assert.Equal(2, r.ExitCode);
+        var o = JsonNode.Parse(r.Stdout)!;   // the readable categories are still listed
+        Assert.Equal("mvtec_ad", (string)o["format"]!);
+        Assert.Equal(["widget"], o["categories"]!.AsObject().Select(kv => kv.Key));
+        Assert.Equal(gadget, (string)o["unreadable"]!["gadget"]!["path"]!);
+        Assert.Contains("002.png", (string)o["unreadable"]!["gadget"]!["error"]!);
+        Assert.Contains("error: category 'gadget' cannot be read", r.Stderr);
+        Assert.Contains(Path.Combine(gadget, "test", "crack", "002.png"), r.Stderr);
+
+        var table = CliRunner.Run("dataset", "info", dir.Path);
+        Assert.Equal(2, table.ExitCode);
+        Assert.Contains("widget", table.Stdout);
+        Assert.Contains("gadget", table.Stderr);
+
+        var healthy = CliRunner.Run("dataset", "info", dir.Path, "--category", "widget", "--json", "-q");
+        Assert.True(healthy.ExitCode == 0, healthy.Stderr);
+        Assert.Equal(["widget"], JsonNode.Parse(healthy.Stdout)!["categories"]!.AsObject().Select(kv => kv.Key));
+        Assert.Equal("", healthy.Stderr);
+
+        var asked = CliRunner.Run("dataset", "info", dir.Path, "--category", "gadget");
+        Assert.Equal(2, asked.ExitCode);
+        Assert.Contains("002.png", asked.Stderr);
+    }
+
+    [Fact]
+    public void AForcedFormatNamesTheCategoriesItDoesNotMatch()
+    {
+        using var dir = new TempDir();
+        string widget = SyntheticDatasets.MvtecAd(dir.Path, "widget");
+        SyntheticDatasets.Loco(dir.Path, "boxes");
+        var r = CliRunner.Run("dataset", "info", dir.Path, "--format", "mvtec_loco", "--json", "-q");
+        Assert.Equal(2, r.ExitCode);
+        var o = JsonNode.Parse(r.Stdout)!;
+        Assert.Equal("mvtec_loco", (string)o["format"]!);
+        Assert.Equal(["boxes"], o["categories"]!.AsObject().Select(kv => kv.Key));
+        Assert.Contains(widget, r.Stderr);
+        Assert.Contains("a mvtec_ad category, not mvtec_loco", r.Stderr);
+    }
 }

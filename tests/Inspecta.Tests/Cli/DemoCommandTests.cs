@@ -30,6 +30,19 @@ public class DemoCommandTests
         Assert.True(File.Exists(Path.Combine(tmp["demo"], "data", "synthetic-3d", "ring", "train", "good", "xyz", "000.tiff")));
     }
 
+    [Fact]
+    public void Demo_quiet_still_prints_the_results_table_but_no_chatter()
+    {
+        using var tmp = new TempDir();
+        var run = CliRunner.Run("demo", "--work-dir", tmp["demo"], "--count", "4", "--size", "64", "--no-report", "-q");
+        Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
+        Assert.Contains("Inspecta demo results", run.Stdout);   // -q: results and errors only, and the table is the result
+        Assert.Contains("flange (2D)", run.Stdout);
+        Assert.DoesNotContain("2D method:", run.Stdout);
+        Assert.DoesNotContain("Done in", run.Stdout);
+        Assert.Equal("", run.Stderr);
+    }
+
     [SharedFact("models", "resnet50v2_imagenet_l123.onnx")]
     public void Demo_uses_PatchCore_when_a_backbone_is_given_and_reports_json()
     {

@@ -32,21 +32,48 @@ public sealed record BenchReport(MachineInfo Machine, string Command, DateTime S
         md.Append(inv, $"Machine: {Machine.CpuModel}, {Machine.LogicalCores} logical cores, {Machine.Os}; {Machine.DotNet}; ONNX Runtime {Machine.OnnxRuntime}.  \n");
         md.Append(inv, $"Command: `{Command}` ({StartedUtc:yyyy-MM-dd HH:mm} UTC).  \n");
         md.Append(inv, $"Load average (1/5/15 min) before: {Machine.LoadAverage}; after: {LoadAverageAfter}.\n\n");
-        md.Append("| category | method | image AUROC | pixel AUROC | AU-PRO@0.3 | AU-PRO@0.05 | fit s | ms/img median | ms/img p95 | img/s (batch) | model MB | peak RSS MB |\n");
-        md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        foreach (var r in Rows)
+        var ad = Rows.Where(r => r.Protocol != BenchRow.LocoProtocol).ToList();
+        var loco = Rows.Where(r => r.Protocol == BenchRow.LocoProtocol).ToList();
+        if (ad.Count > 0 || loco.Count == 0)
         {
-            string method = r.Backbone is null ? r.Method : $"{r.Method} ({r.Backbone})";
-            if (r.Error is not null)
+            md.Append("| category | method | image AUROC | pixel AUROC | AU-PRO@0.3 | AU-PRO@0.05 | fit s | ms/img median | ms/img p95 | img/s (batch) | model MB | peak RSS MB |\n");
+            md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var r in ad)
+                AppendRow(md, r, $"{F(r.ImageAuroc, 3)} | {F(r.PixelAuroc, 3)} | {F(r.AuPro30, 3)} | {F(r.AuPro05, 3)}", 4);
+        }
+        if (loco.Count > 0)
+        {
+            // MVTec LOCO AD categories are scored in their own protocol, as `inspecta eval` does: a table of their own.
+            if (ad.Count > 0) md.Append('\n');
+            md.Append("MVTec LOCO AD protocol (structural / logical / mean of both):\n\n");
+            md.Append("| category | method | image AUROC struct. | image AUROC logical | image AUROC mean | AU-sPRO@0.05 struct. | AU-sPRO@0.05 logical | AU-sPRO@0.05 mean | AU-sPRO@0.3 mean | fit s | ms/img median | ms/img p95 | img/s (batch) | model MB | peak RSS MB |\n");
+            md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var r in loco)
             {
-                md.Append(inv, $"| {r.Category} | {method} | failed: {r.Error.Replace('|', '/')} |||||||||||\n");
-                continue;
+                var l = r.Loco;
+                string metrics = l is null
+                    ? "– | – | – | – | – | – | –"
+                    : $"{F(l.ImageAurocStructural, 3)} | {F(l.ImageAurocLogical, 3)} | {F(l.ImageAurocMean, 3)} | {F(At(l.AuSproStructural, 0.05), 3)} | {F(At(l.AuSproLogical, 0.05), 3)} | {F(At(l.AuSproMean, 0.05), 3)} | {F(At(l.AuSproMean, 0.3), 3)}";
+                AppendRow(md, r, metrics, 7);
             }
-            md.Append(inv, $"| {r.Category} | {method} | {F(r.ImageAuroc, 3)} | {F(r.PixelAuroc, 3)} | {F(r.AuPro30, 3)} | {F(r.AuPro05, 3)} | {F(r.FitSeconds, 1)} | {F(r.Latency.Median, 1)} | {F(r.Latency.P95, 1)} | {F(r.ThroughputImagesPerSecond, 1)} ({r.BestBatchSize}) | {F(r.ModelMegabytes, 2)} | {F(r.PeakRssMegabytes, 0)} |\n");
         }
         if (!PeakRssPerRow) md.Append("\nPeak RSS is the process-lifetime peak (per-row reset unavailable on this OS).\n");
         return md.ToString();
     }
+
+    private static void AppendRow(StringBuilder md, BenchRow r, string metrics, int metricColumns)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string method = r.Backbone is null ? r.Method : $"{r.Method} ({r.Backbone})";
+        if (r.Error is not null)
+        {
+            md.Append(inv, $"| {r.Category} | {method} | failed: {r.Error.Replace('|', '/').ReplaceLineEndings(" ")} |{new string('|', metricColumns + 5)}\n");
+            return;
+        }
+        md.Append(inv, $"| {r.Category} | {method} | {metrics} | {F(r.FitSeconds, 1)} | {F(r.Latency.Median, 1)} | {F(r.Latency.P95, 1)} | {F(r.ThroughputImagesPerSecond, 1)} ({r.BestBatchSize}) | {F(r.ModelMegabytes, 2)} | {F(r.PeakRssMegabytes, 0)} |\n");
+    }
+
+    private static double At(IReadOnlyDictionary<double, double> byLimit, double limit) => byLimit.TryGetValue(limit, out double v) ? v : double.NaN;
 
     private static string F(double v, int digits) => double.IsFinite(v) ? v.ToString("F" + digits, CultureInfo.InvariantCulture) : "–";
 }

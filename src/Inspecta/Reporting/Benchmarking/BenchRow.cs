@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Inspecta.Evaluation;
 
 namespace Inspecta.Reporting.Benchmarking;
 
@@ -24,6 +25,15 @@ public sealed record BenchRow
     public double PeakRssMegabytes { get; init; }
     /// <summary>Why a row has no numbers, when it failed (the bench continues with the next row).</summary>
     public string? Error { get; init; }
+    /// <summary>True when <see cref="Error"/> is a user error (bad option or data for this method), false for an internal failure.</summary>
+    public bool ErrorIsUserError { get; init; }
+    /// <summary>MVTec LOCO AD metrics, for a LOCO category: <see cref="ImageAuroc"/> is then their mean image AUROC and
+    /// the MVTec AD pixel metrics stay empty (the LOCO protocol has none).</summary>
+    public LocoEvaluationResult? Loco { get; init; }
+    /// <summary>The evaluation protocol of the category: <see cref="LocoProtocol"/> or <see cref="MvtecAdProtocol"/> (image AUROC, pixel AUROC, AU-PRO).</summary>
+    public string Protocol { get; init; } = MvtecAdProtocol;
+
+    public const string MvtecAdProtocol = "mvtec_ad", LocoProtocol = "mvtec_loco";
 
     public JsonObject ToJson() => new()
     {
@@ -44,6 +54,9 @@ public sealed record BenchRow
         ["model_mb"] = Num(ModelMegabytes),
         ["peak_rss_mb"] = Num(PeakRssMegabytes),
         ["error"] = Error,
+        ["error_kind"] = Error is null ? null : ErrorIsUserError ? "user" : "internal",
+        ["protocol"] = Protocol,
+        ["loco"] = Loco?.ToJsonNode(),
     };
 
     private static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 6)) : null;

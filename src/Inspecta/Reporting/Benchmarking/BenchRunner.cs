@@ -11,7 +11,9 @@ namespace Inspecta.Reporting.Benchmarking;
 /// Runs fit → save → load → predict → evaluate for every method on every category and measures
 /// accuracy and efficiency side by side. Methods come from <see cref="DetectorCatalog"/> and are fitted
 /// by the shared <see cref="ModelTrainer"/>; 2D and 3D methods go through the same interface
-/// (methods that give per-point scores instead of maps get image AUROC only).
+/// (methods that give per-point scores instead of maps get image AUROC only). Each category is scored in its
+/// layout's protocol: MVTec LOCO AD categories (<see cref="BenchCategory.LocoDefects"/>) with AU-sPRO and
+/// structural/logical image AUROC, as <c>inspecta eval</c> does; categories without masks with image AUROC only.
 /// </summary>
 public static class BenchRunner
 {
@@ -56,6 +58,7 @@ public static class BenchRunner
         {
             Category = category.Name, Method = entry.Method, Backbone = entry.NeedsBackbone ? BackboneLabel(options.Fit.Backbone) : null,
             TrainImages = category.Train.Count, TestImages = category.Test.Count, Latency = new LatencyStats(0, double.NaN, double.NaN, double.NaN),
+            Protocol = category.LocoDefects is null ? BenchRow.MvtecAdProtocol : BenchRow.LocoProtocol,
         };
         PeakMemory.Reset();
         try
@@ -76,9 +79,10 @@ public static class BenchRunner
                 var (latencies, predictions, sizes) = TimeBatchOne(detector, category.Test, options.WarmupImages, progress, ct);
                 var latency = LatencyStats.From(latencies);
                 var (throughput, bestBatch) = Throughput(detector, category.Test, latency, options, ct);
-                var accuracy = Evaluate(category.Test, predictions, sizes, progress);
+                var accuracy = Evaluate(category, predictions, sizes, progress);
                 return row with
                 {
+                    Loco = accuracy.Loco,
                     ImageAuroc = accuracy.ImageAuroc, PixelAuroc = accuracy.PixelAuroc, AuPro30 = accuracy.AuPro30, AuPro05 = accuracy.AuPro05,
                     FitSeconds = fitSeconds, Latency = latency, ThroughputImagesPerSecond = throughput, BestBatchSize = bestBatch,
                     ModelMegabytes = modelMb, PeakRssMegabytes = PeakMemory.PeakBytes() / MiB,
@@ -88,7 +92,8 @@ public static class BenchRunner
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return row with { Error = e.Message, PeakRssMegabytes = PeakMemory.PeakBytes() / MiB };
+            var cause = Unwrap(e);
+            return row with { Error = cause.Message, ErrorIsUserError = cause is InspectaUserException, PeakRssMegabytes = PeakMemory.PeakBytes() / MiB };
         }
         finally
         {
@@ -143,11 +148,15 @@ public static class BenchRunner
         return (best, bestSize);
     }
 
-    private sealed record Accuracy(double ImageAuroc, double PixelAuroc, double AuPro30, double AuPro05);
+    private sealed record Accuracy(double ImageAuroc, double PixelAuroc, double AuPro30, double AuPro05, LocoEvaluationResult? Loco = null);
 
-    private static Accuracy Evaluate(IReadOnlyList<Sample> test, Prediction[] predictions, (int H, int W)?[] imageSizes, IProgress<ProgressUpdate>? progress)
+    /// <summary>The integration limits of the AU-PRO / AU-sPRO columns.</summary>
+    private static readonly double[] Limits = [0.05, 0.3];
+
+    private static Accuracy Evaluate(BenchCategory category, Prediction[] predictions, (int H, int W)?[] imageSizes, IProgress<ProgressUpdate>? progress)
     {
-        if (predictions.All(p => p.Map is not null))
+        var test = category.Test;
+        if (category.HasPixelGroundTruth && predictions.All(p => p.Map is not null))
         {
             var images = new EvaluatedImage[test.Count];
             for (int i = 0; i < test.Count; i++)
@@ -155,12 +164,22 @@ public static class BenchRunner
                 var map = predictions[i].Map!;
                 var gt = GroundTruth(test[i], imageSizes[i] ?? (map.Height, map.Width));
                 if (map.Height != gt.Height || map.Width != gt.Width) map = Resize.Bilinear(map, gt.Height, gt.Width);
-                images[i] = new EvaluatedImage(test[i].Label, test[i].Id, predictions[i].Score, map, gt);
+                // LOCO: every ground-truth channel is one region with its own saturation (as in eval).
+                var channels = category.LocoDefects is null ? null : test[i].LoadGroundTruthChannels();
+                images[i] = new EvaluatedImage(test[i].Label, test[i].Id, predictions[i].Score, map, gt) { Channels = channels is { Count: > 0 } ? channels : null };
             }
-            var r = MetricsEvaluator.Evaluate(images, new EvaluationOptions { Limits = [0.05, 0.3] }, progress);
+            var options = new EvaluationOptions { Category = category.Name, Limits = Limits };
+            if (category.LocoDefects is { } defects)
+            {
+                var loco = LocoEvaluator.Evaluate(images, defects, options, progress);
+                return new Accuracy(loco.ImageAurocMean, double.NaN, double.NaN, double.NaN, loco);
+            }
+            var r = MetricsEvaluator.Evaluate(images, options, progress);
             return new Accuracy(r.ImageAuroc, r.PixelAuroc, r.AuPro[0.3], r.AuPro[0.05]);
         }
-        // Per-point scores (unorganised 3D): image AUROC from the object scores.
+        if (category.LocoDefects is not null)
+            throw new InspectaUserException($"Category '{category.Name}': the MVTec LOCO AD protocol needs anomaly maps, which this method does not produce.");
+        // Per-point scores (unorganised 3D) or image-level labels only: image AUROC from the image scores.
         var scores = predictions.Select(p => p.Score).ToArray();
         var defective = test.Select(s => !s.IsGood).ToArray();
         return new Accuracy(RankingMetrics.Compute(scores, defective).Auroc, double.NaN, double.NaN, double.NaN);
@@ -189,6 +208,24 @@ public static class BenchRunner
     /// <summary>A backbone path shows as its file name (tables stay readable); preset names as given.</summary>
     private static string BackboneLabel(string? backbone) =>
         backbone is null ? "default" : File.Exists(backbone) ? Path.GetFileName(backbone) : backbone;
+
+    /// <summary>The exception behind wrappers (parallel loops, reflection), so user errors are recognised as such.</summary>
+    private static Exception Unwrap(Exception e)
+    {
+        for (int depth = 0; depth < 16; depth++)
+        {
+            Exception? next = e switch
+            {
+                AggregateException agg => agg.Flatten().InnerExceptions is var all && all.OfType<InspectaUserException>().FirstOrDefault() is { } user
+                    ? user : all.Count == 1 ? all[0] : null,
+                System.Reflection.TargetInvocationException { InnerException: { } inner } => inner,
+                _ => null,
+            };
+            if (next is null) return e;
+            e = next;
+        }
+        return e;
+    }
 
     private static string Safe(string s) => string.Concat(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 

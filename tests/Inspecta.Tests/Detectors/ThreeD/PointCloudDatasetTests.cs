@@ -43,7 +43,7 @@ public class PointCloudDatasetTests(ThreeDFixtures data) : IClassFixture<ThreeDF
         Assert.Null(cat.Test.Single(s => s.Id == "4_good").PointLabelsPath);
         Assert.Equal([0, 1, 1, 0], PointLabels.Load(cat.Test.Single(s => s.Id == "2_sink")).Labels!);
         Assert.Equal([0, 0, 0, 0], PointLabels.Load(cat.Test.Single(s => s.Id == "4_good")).Labels!);
-        Assert.Equal("real3d_ad", ds.Format.ToName());
+        Assert.Equal("real3d_ad", ds.FormatName);
         Assert.Equal(DatasetFormat.Real3dAd, DatasetFormatNames.Parse("real3d_ad"));
     }
 

@@ -104,4 +104,65 @@ public class BenchCommandTests
         Assert.Equal(2, noData.ExitCode);
         Assert.Equal(2, CliRunner.Run("bench", "--dataset", root).ExitCode);   // --methods is required
     }
+
+    [Fact]
+    public void Bench_Cli_RowsFailingOnTheUsersSide_Exit2_AndStillPrintTheTable()
+    {
+        using var tmp = new TempDir();
+        string root = WriteDataset(tmp["data"]);
+        // btf-raw needs organised 3D scans: on 2D images every row fails with a user error.
+        var r = CliRunner.Run("bench", "--dataset", root, "--methods", "btf-raw", "--json", tmp["b.json"], "-q");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("| alpha | btf-raw | failed:", r.Stdout);
+        Assert.Contains("| beta | btf-raw | failed:", r.Stdout);
+        Assert.Contains("error: btf-raw on alpha:", r.Stderr);
+        Assert.DoesNotContain("internal error", r.Stderr);
+        var rows = JsonNode.Parse(File.ReadAllText(tmp["b.json"]))!["rows"]!.AsArray();
+        Assert.All(rows, row => Assert.Equal("user", row!["error_kind"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Bench_Cli_ChecksItsOutputFilesBeforeRunning()
+    {
+        using var tmp = new TempDir();
+        string root = WriteDataset(tmp["data"]);
+        string missingParent = Path.Combine(tmp["nodir"], "b.json");
+        var r = CliRunner.Run("bench", "--dataset", root, "--methods", "variation", "--json", missingParent);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(missingParent, r.Stderr);
+        Assert.Contains("does not exist", r.Stderr);
+        Assert.DoesNotContain("| alpha |", r.Stdout);   // failed before any work
+        Assert.DoesNotContain("Benchmarking", r.Stdout);
+
+        r = CliRunner.Run("bench", "--dataset", root, "--methods", "variation", "--json", tmp["ok.json"], "--markdown", tmp["data"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--markdown names a folder", r.Stderr);
+        Assert.Contains(tmp["data"], r.Stderr);
+        Assert.False(File.Exists(tmp["ok.json"]));   // the probe of the valid path leaves nothing behind
+
+        string underAFile = Path.Combine(tmp["ok.md"], "b.md");
+        File.WriteAllText(tmp["ok.md"], "keep me");
+        r = CliRunner.Run("bench", "--dataset", root, "--methods", "variation", "--markdown", underAFile);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(underAFile, r.Stderr);
+        Assert.Equal("keep me", File.ReadAllText(tmp["ok.md"]));
+    }
+
+    [Fact]
+    public void Bench_Cli_ABrokenCategoryFailsTheWholeRootUpFront_ButHealthyOnesCanBeChosen()
+    {
+        using var tmp = new TempDir();
+        string root = WriteDataset(tmp["data"]);
+        string mask = Directory.EnumerateFiles(Path.Combine(root, "beta", "ground_truth"), "*.png", SearchOption.AllDirectories).First();
+        File.Delete(mask);
+        var all = CliRunner.Run("bench", "--dataset", root, "--methods", "variation");
+        Assert.Equal(2, all.ExitCode);
+        Assert.Contains("beta", all.Stderr);
+        Assert.Contains("--categories (alpha)", all.Stderr);
+        Assert.DoesNotContain("| alpha |", all.Stdout);
+
+        var alpha = CliRunner.Run("bench", "--dataset", root, "--categories", "alpha", "--methods", "variation", "-q");
+        Assert.True(alpha.ExitCode == 0, alpha.Stderr);
+        Assert.Contains("| alpha | variation |", alpha.Stdout);
+    }
 }
