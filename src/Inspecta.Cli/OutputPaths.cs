@@ -6,13 +6,29 @@ namespace Inspecta.Cli;
 /// </summary>
 internal static class OutputPaths
 {
-    /// <summary>A file to be written: not a directory, and its folder exists (created if needed) and accepts files.</summary>
+    /// <summary>
+    /// A file to be written: a user error naming <paramref name="path"/> when it is a folder, its folder is missing,
+    /// or it cannot be opened for writing. An existing file keeps its contents; a probe file is removed again.
+    /// </summary>
     public static void RequireWritableFile(string path, string option)
     {
+        if (string.IsNullOrWhiteSpace(path)) throw new InspectaUserException($"{option}: no file name given.");
         string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw InspectaUserException.ForFile(full, $"{option} names a folder; give a file path.");
-        string folder = Path.GetDirectoryName(full)!;
-        RequireWritableFolder(folder, option);
+        if (Directory.Exists(full)) throw InspectaUserException.ForFile(path, $"{option} names a folder; give a file path.");
+        string? dir = Path.GetDirectoryName(full);
+        if (dir is not null && !Directory.Exists(dir))
+            throw InspectaUserException.ForFile(path, $"{option}: the folder '{dir}' does not exist" + (File.Exists(dir) ? " (it is a file)." : "."));
+        bool existed = File.Exists(full);
+        try
+        {
+            // No truncation: an existing file keeps its contents until the results replace it.
+            using (new FileStream(full, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) { }
+            if (!existed) File.Delete(full);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw InspectaUserException.ForFile(path, $"{option}: cannot write this file ({e.Message}).", e);
+        }
     }
 
     /// <summary>A folder to write into: not an existing file, created if needed, and accepting files.</summary>

@@ -32,8 +32,8 @@ internal static class BenchCommand
             foreach (string m in methodIds) DetectorCatalog.Get(m);
             if (parse.GetValue(warmup) < 0) throw new InspectaUserException("--warmup cannot be negative.");
             // The files are written after the whole run: a bad path must fail now, not lose the results.
-            if (parse.GetValue(json) is string jsonOut) OutputFiles.RequireWritable(jsonOut, "--json");
-            if (parse.GetValue(markdown) is string mdOut) OutputFiles.RequireWritable(mdOut, "--markdown");
+            if (parse.GetValue(json) is string jsonOut) OutputPaths.RequireWritableFile(jsonOut, "--json");
+            if (parse.GetValue(markdown) is string mdOut) OutputPaths.RequireWritableFile(mdOut, "--markdown");
             string? keep = parse.GetValue(keepModels);
             if (keep is not null) Directory.CreateDirectory(keep);
             string root = parse.GetValue(dataset)!;

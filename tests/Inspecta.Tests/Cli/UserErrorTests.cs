@@ -46,7 +46,7 @@ public class UserErrorTests
         Directory.CreateDirectory(tmp["folder"]);
         AssertUserError(CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "variation", "--out", tmp["folder"]), "--out names a folder");
         File.WriteAllText(tmp["file"], "x");
-        AssertUserError(CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "variation", "--out", Path.Combine(tmp["file"], "m.inspecta")), "names an existing file");
+        AssertUserError(CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "variation", "--out", Path.Combine(tmp["file"], "m.inspecta")), "(it is a file)");
         AssertUserError(CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--report", tmp["folder"]), "--report names a folder");
         AssertUserError(CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--save-maps", tmp["file"]), "cannot access a file");
         AssertUserError(CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--threshold", "nan"), "--threshold");
