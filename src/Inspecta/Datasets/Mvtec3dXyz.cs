@@ -16,4 +16,17 @@ public static class Mvtec3dXyz
         for (int i = 0; i < plane; i++) { xyz[3 * i] = x[i]; xyz[3 * i + 1] = y[i]; xyz[3 * i + 2] = z[i]; }
         return new OrganizedCloud(image.Height, image.Width, xyz);
     }
+
+    /// <summary>
+    /// Where the rgb image of a scan lives in the MVTec 3D-AD layout (<c>…/xyz/id.tiff</c> → <c>…/rgb/id.png</c>):
+    /// the existing file with any image extension, else the expected <c>.png</c> path; null when the scan does not sit in an <c>xyz</c> folder.
+    /// </summary>
+    public static string? RgbPathFor(string xyzPath)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(xyzPath));
+        if (dir is null || Path.GetFileName(dir) != "xyz") return null;
+        string rgbDir = Path.Combine(Path.GetDirectoryName(dir)!, "rgb");
+        string stem = Path.GetFileNameWithoutExtension(xyzPath);
+        return DatasetFiles.FindByStem(rgbDir, stem, "") ?? Path.Combine(rgbDir, stem + ".png");
+    }
 }
