@@ -11,12 +11,10 @@ namespace Inspecta.Detectors.DepthVariation;
 /// happened to be constant in training do not explode. Image score = map maximum.
 /// <para>
 /// Whether a pixel is measured at all is modelled too, because a hole where good parts always return depth (a
-/// through-hole, a reflective or dark defect) is itself a defect: where the test pixel is invalid, or valid but valid
-/// in fewer than two training scans (no depth statistics), it scores the standardised deviation of the validity
-/// indicator, |v − q| / √(q(1 − q)) with q = (k + 1)/(N + 2) the Laplace-smoothed share of the N training scans in
-/// which the pixel was valid (k of them) — the same Bernoulli model voxel-vm uses for occupancy. A dropout where
-/// training was always valid scores √(N + 1); where dropouts were common in training it scores about 1.
-/// A scan without any valid point is refused (<see cref="GeometryInput.ReadScan"/>).
+/// through-hole, a dark or specular flaw, a missing part) is itself a defect: an invalid test pixel scores the
+/// missing-data score of <see cref="ScanValidityModel"/> (a hole of a few pixels where training was valid lights up,
+/// isolated sensor dropouts do not). Valid pixels valid in fewer than two training scans have no depth statistics and
+/// score 0. A scan without any valid point is refused as a user error (<see cref="GeometryInput.ReadScan"/>).
 /// </para>
 /// </summary>
 public sealed class DepthVariationDetector : IAnomalyDetector, IGeometryDetector
@@ -89,19 +87,11 @@ public sealed class DepthVariationDetector : IAnomalyDetector, IGeometryDetector
         var xyz = scan.Xyz;
         for (int p = 0; p < map.Data.Length; p++)
         {
-            bool valid = scan.IsValid(p);
-            map.Data[p] = valid && _count[p] >= 2
-                ? MathF.Abs(xyz[3 * p + 2] - _mean[p]) / MathF.Max(_sigma[p], SigmaMin)
-                : ValidityScore(valid, _count[p], _scans);
+            if (_count[p] < 2 || !scan.IsValid(p)) continue;
+            map.Data[p] = MathF.Abs(xyz[3 * p + 2] - _mean[p]) / MathF.Max(_sigma[p], SigmaMin);
         }
+        new ScanValidityModel(_height, _width, _scans, _count).ScoreMissing(scan, map.Data);
         return new Prediction(map.Max(), map);
-    }
-
-    /// <summary>|v − q| / √(q(1 − q)), q = (k + 1)/(N + 2): how surprising the pixel's (in)validity is given the training scans.</summary>
-    internal static float ValidityScore(bool valid, int validInTraining, int trainingScans)
-    {
-        double q = (validInTraining + 1.0) / (trainingScans + 2.0);
-        return (float)(Math.Abs((valid ? 1 : 0) - q) / Math.Sqrt(q * (1 - q)));
     }
 
     public void Save(ModelWriter writer)
