@@ -69,7 +69,10 @@ internal static class EvalCommand
                 // Point-cloud datasets (Real3D-AD, Anomaly-ShapeNet) have per-point ground truth: object and point AUROC instead of maps.
                 var modelCategory = DatasetReader.Open(parse.GetValue(dataset)!).Get(options.Category);
                 if (ModelPredictionSource.IsPointCloud(modelCategory.Format))
-                    return EvalPointCloudCommand.Run(console, trained, modelCategory, jsonToStdout, jsonPath);
+                {
+                    EvalPointCloudCommand.RejectMapOnlyOptions(parse, report, saveMaps, validationMaps, minDefectArea, limits, proThresholds);
+                    return EvalPointCloudCommand.Run(console, trained, modelCategory, jsonToStdout, jsonPath, parse.GetValue(threshold), curvesDir);
+                }
                 // The report and the eval JSON (for `inspecta report` later) point at map files, so they must exist on disk.
                 if (mapsRoot is null && (parse.GetValue(report) ?? jsonPath) is { } target && modelCategory.Format != DatasetFormat.MvtecLoco)
                 {

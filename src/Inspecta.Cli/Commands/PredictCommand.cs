@@ -17,7 +17,7 @@ internal static class PredictCommand
     public static Command Create(CliConsole console)
     {
         var model = new Option<string>("--model") { Description = "Model file written by `inspecta fit`.", Required = true };
-        var input = new Option<string>("--input") { Description = "An image, or a folder searched recursively for images.", Required = true };
+        var input = new Option<string>("--input") { Description = "An image, or a folder searched recursively for images. 3D models: an xyz TIFF or a folder of them (MVTec 3D-AD <...>/xyz/*.tiff with sibling rgb/*.png, e.g. <category>/test), or point clouds.", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder (created if needed).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the scores as JSON." };
         var cmd = new Command("predict", "Predict anomaly maps: per image a float32 TIFF map at the original size, a heat-map overlay PNG, a binary mask PNG at the stored threshold; scores.csv and scores.json.")
@@ -113,7 +113,7 @@ internal static class PredictCommand
             maskPath = stem + "_mask.png";
             ImageIO.WritePng(maskPath, mask);
         }
-        return new Row(sample.Id, sample.Path, prediction.Score, trained.Thresholds is { } th ? prediction.Score > th.Image : null, defectPixels,
+        return new Row(sample.Id, sample.GeometryPath ?? sample.Path, prediction.Score, trained.Thresholds is { } th ? prediction.Score > th.Image : null, defectPixels,
             stem + ".tiff", overlayPath, maskPath);
     }
 

@@ -11,16 +11,17 @@ internal static class PredictGeometry
     private static readonly string[] CloudExtensions = [".pcd", ".ply", ".xyz", ".txt", ".pts"];
     private static readonly string[] ScanExtensions = [".tif", ".tiff"];
 
-    /// <summary>One file, or every cloud (or xyz scan) under a folder; ids are relative paths without extension.</summary>
+    /// <summary>
+    /// One file, or every cloud (or xyz scan) under a folder; ids are relative paths without extension. Organised scans
+    /// follow the MVTec 3D-AD layout: a scan's id drops its <c>xyz</c> folder (<c>hole/xyz/000.tiff</c> → <c>hole/000</c>,
+    /// the layout `eval --maps` reads), and <see cref="Sample.Path"/> is its sibling <c>rgb</c> image when there is one
+    /// (the overlay, and btf-fpfh-rgb's colour features), else the scan itself.
+    /// </summary>
     public static IReadOnlyList<Sample> ListInputs(string input, GeometryKind kind)
     {
         var extensions = kind == GeometryKind.PointCloud ? CloudExtensions : ScanExtensions;
         string what = kind == GeometryKind.PointCloud ? "point clouds (pcd, ply, xyz, txt, pts)" : "organised xyz scans (tiff)";
-        if (File.Exists(input))
-        {
-            string full = Path.GetFullPath(input);
-            return [new Sample(Path.GetFileNameWithoutExtension(input), full, Split.Test, "unlabelled") { GeometryPath = full }];
-        }
+        if (File.Exists(input)) return [ToSample(Path.GetFileNameWithoutExtension(input), input, kind)];
         if (!Directory.Exists(input)) throw InspectaUserException.ForFile(input, $"no such file or folder of {what}.");
         var files = Directory.GetFiles(input, "*", SearchOption.AllDirectories)
             .Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
@@ -28,24 +29,30 @@ internal static class PredictGeometry
             .Where(f => !IsGroundTruthFolder(Path.GetFileName(Path.GetDirectoryName(f)!)))
             .Order(StringComparer.Ordinal).ToArray();
         if (files.Length == 0) throw InspectaUserException.ForFile(input, $"the folder holds no {what}.");
-        return files.Select(f =>
-        {
-            string full = Path.GetFullPath(f);
-            return new Sample(Path.ChangeExtension(Path.GetRelativePath(input, f), null), full, Split.Test, "unlabelled") { GeometryPath = full };
-        }).ToArray();
+        return files.Select(f => ToSample(Id(Path.GetRelativePath(input, f), kind), f, kind)).ToArray();
+    }
+
+    private static string Id(string relative, GeometryKind kind)
+    {
+        string id = Path.ChangeExtension(relative, null);
+        if (kind != GeometryKind.OrganizedScan) return id;
+        string? dir = Path.GetDirectoryName(id);
+        if (dir is null || Path.GetFileName(dir) != "xyz") return id;
+        return Path.Combine(Path.GetDirectoryName(dir)!, Path.GetFileName(id));
+    }
+
+    private static Sample ToSample(string id, string file, GeometryKind kind)
+    {
+        string full = Path.GetFullPath(file);
+        string image = kind == GeometryKind.OrganizedScan && Mvtec3dXyz.RgbPathFor(full) is { } rgb && File.Exists(rgb) ? rgb : full;
+        return new Sample(id, image, Split.Test, "unlabelled") { GeometryPath = full };
     }
 
     private static bool IsGroundTruthFolder(string? name) => name is "gt" or "GT";
 
-    /// <summary>The rgb image of an MVTec 3D-AD scan (<c>…/xyz/id.tiff</c> → <c>…/rgb/id.png</c>), when present.</summary>
-    public static ImageF? RgbFor(Sample sample)
-    {
-        string? scan = sample.GeometryPath;
-        string? dir = scan is null ? null : Path.GetDirectoryName(scan);
-        if (dir is null || Path.GetFileName(dir) != "xyz") return null;
-        string rgb = Path.Combine(Path.GetDirectoryName(dir)!, "rgb", Path.GetFileNameWithoutExtension(scan) + ".png");
-        return File.Exists(rgb) ? ImageIO.Read(rgb) : null;
-    }
+    /// <summary>The rgb image of an organised scan listed by <see cref="ListInputs"/>, when it has one.</summary>
+    public static ImageF? RgbFor(Sample sample) =>
+        sample.GeometryPath is { } scan && !string.Equals(sample.Path, scan, StringComparison.Ordinal) && File.Exists(sample.Path) ? sample.LoadImage() : null;
 
     /// <summary>Writes <c>id.ply</c> (the cloud with a float "score" field) and <c>id.txt</c> (x y z score per line).</summary>
     public static PredictCommand.Row WritePoints(TrainedModel trained, Sample sample, float score, float[] pointScores, string outDir)

@@ -7,12 +7,26 @@ namespace Inspecta.Detectors;
 /// <summary>Reads a sample's 3D data for the 3D detectors, with messages that name the sample and the method.</summary>
 public static class GeometryInput
 {
-    /// <summary>The organised scan of an MVTec 3D-AD-style sample (xyz TIFF or organised PCD).</summary>
+    /// <summary>
+    /// The organised scan of an MVTec 3D-AD-style sample (xyz TIFF or organised PCD). A scan without a single valid
+    /// point (every pixel NaN or zero) is refused as a user error naming the file: it is a failed acquisition or a
+    /// wrong file, there is nothing to compare, and any score for it — 0, i.e. "good", above all — would be a silently
+    /// wrong verdict. An inspection line must stop and look at such a part, not pass it (nor train on it).
+    /// </summary>
     public static OrganizedCloud ReadScan(Sample sample, string method)
     {
         string path = sample.GeometryPath
             ?? throw InspectaUserException.ForFile(SampleImages.Describe(sample), $"{method} needs organised 3D scans (an MVTec 3D-AD xyz TIFF per sample); this sample has none.");
-        return PointCloudIO.ReadOrganized(path);
+        var scan = PointCloudIO.ReadOrganized(path);
+        if (!HasValidPoint(scan))
+            throw InspectaUserException.ForFile(path, $"the scan has no valid point (all {scan.Width}×{scan.Height} pixels are NaN or zero); {method} cannot score an empty acquisition — check the sensor or the file.");
+        return scan;
+    }
+
+    private static bool HasValidPoint(OrganizedCloud scan)
+    {
+        for (int p = 0; p < scan.PixelCount; p++) if (scan.IsValid(p)) return true;
+        return false;
     }
 
     /// <summary>The point cloud of a sample (Real3D-AD / Anomaly-ShapeNet <c>.pcd</c>, any readable cloud file); non-finite points are an error.</summary>

@@ -16,7 +16,9 @@ public static class ModelPredictionSource
     public static bool IsPointCloud(DatasetFormat format) => format is DatasetFormat.Real3dAd or DatasetFormat.AnomalyShapeNet;
 
     /// <summary>Object AUROC and point AUROC of a point-cloud method on a Real3D-AD / Anomaly-ShapeNet category.</summary>
-    public static PointCloudEvaluationResult EvaluatePointClouds(IAnomalyDetector detector, Category category, IProgress<ProgressUpdate>? progress = null)
+    /// <param name="thresholds">Named point thresholds to also report (e.g. the stored one and one the user gave).</param>
+    public static PointCloudEvaluationResult EvaluatePointClouds(IAnomalyDetector detector, Category category, IProgress<ProgressUpdate>? progress = null,
+        IReadOnlyList<(string Name, double Threshold)>? thresholds = null)
     {
         var test = category.Test;
         if (test.Count == 0) throw new InspectaUserException($"Category '{category.Name}' has no test point clouds.");
@@ -32,6 +34,6 @@ public static class ModelPredictionSource
             evaluator.Add(!sample.IsGood, p.Score, cloud.Positions, scores, PointLabels.Load(sample));
             progress?.Report(new ProgressUpdate("predict", Interlocked.Increment(ref done), test.Count));
         }));
-        return evaluator.Result(category.Name);
+        return evaluator.Result(category.Name, thresholds);
     }
 }

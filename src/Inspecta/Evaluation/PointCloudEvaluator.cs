@@ -17,6 +17,7 @@ public sealed class PointCloudEvaluator
     private readonly List<bool> _objectPositive = [];
     private readonly List<float> _pointScores = [];
     private readonly List<bool> _pointPositive = [];
+    private readonly List<float> _cloudMaxPoint = [];
     private readonly object _gate = new();
 
     /// <summary>Adds one test cloud. Thread-safe; the metrics do not depend on the order of calls.</summary>
@@ -29,9 +30,15 @@ public sealed class PointCloudEvaluator
         var labels = groundTruth.Labels ?? throw new ArgumentException("The ground truth has no labels.", nameof(groundTruth));
         var transferred = new float[groundTruth.Count];
         var (nearest, _) = new KdTree(positions).KnnBatch(groundTruth.Positions, 1);
-        for (int i = 0; i < transferred.Length; i++) transferred[i] = nearest[i] < 0 ? 0 : pointScores[nearest[i]];
+        float max = float.NegativeInfinity;
+        for (int i = 0; i < transferred.Length; i++)
+        {
+            transferred[i] = nearest[i] < 0 ? 0 : pointScores[nearest[i]];
+            max = MathF.Max(max, transferred[i]);
+        }
         lock (_gate)
         {
+            _cloudMaxPoint.Add(max);
             _objectScores.Add(objectScore);
             _objectPositive.Add(anomalous);
             _pointScores.AddRange(transferred);
@@ -39,7 +46,8 @@ public sealed class PointCloudEvaluator
         }
     }
 
-    public PointCloudEvaluationResult Result(string category)
+    /// <param name="thresholds">Also report what each named point threshold does (see <see cref="PointThresholdReport"/>).</param>
+    public PointCloudEvaluationResult Result(string category, IReadOnlyList<(string Name, double Threshold)>? thresholds = null)
     {
         lock (_gate)
         {
@@ -47,15 +55,45 @@ public sealed class PointCloudEvaluator
             int positives = _objectPositive.Count(p => p);
             double objectAuroc = positives == 0 || positives == _objectPositive.Count ? double.NaN
                 : RankingMetrics.Compute(_objectScores.ToArray(), _objectPositive.ToArray(), "object_roc").Auroc;
+            var curves = new List<Curve>();
+            if (double.IsFinite(objectAuroc)) curves.Add(RankingMetrics.Compute(_objectScores.ToArray(), _objectPositive.ToArray(), "object_roc").Roc);
             int anomalousPoints = _pointPositive.Count(p => p);
             double pointAuroc = double.NaN, pointAp = double.NaN;
             if (anomalousPoints > 0 && anomalousPoints < _pointPositive.Count)
             {
                 var r = RankingMetrics.Compute(_pointScores.ToArray(), _pointPositive.ToArray(), "point_roc");
                 pointAuroc = r.Auroc; pointAp = r.AveragePrecision;
+                curves.Add(r.Roc);
             }
-            return new PointCloudEvaluationResult(category, _objectScores.Count, positives, _pointScores.Count, anomalousPoints, objectAuroc, pointAuroc, pointAp);
+            return new PointCloudEvaluationResult(category, _objectScores.Count, positives, _pointScores.Count, anomalousPoints, objectAuroc, pointAuroc, pointAp)
+            {
+                Curves = curves,
+                Thresholds = thresholds?.Select(t => (t.Name, ReportAt(t.Threshold))).ToList() ?? [],
+            };
         }
+    }
+
+    private PointThresholdReport ReportAt(double threshold)
+    {
+        int good = 0, goodRight = 0, defective = 0, defectiveRight = 0;
+        for (int c = 0; c < _objectPositive.Count; c++)
+        {
+            bool segmented = _cloudMaxPoint[c] > threshold;
+            if (_objectPositive[c]) { defective++; if (segmented) defectiveRight++; }
+            else { good++; if (!segmented) goodRight++; }
+        }
+        long negatives = 0, falsePositives = 0, positives = 0, truePositives = 0;
+        for (int i = 0; i < _pointScores.Count; i++)
+        {
+            bool on = _pointScores[i] > threshold;
+            if (_pointPositive[i]) { positives++; if (on) truePositives++; }
+            else { negatives++; if (on) falsePositives++; }
+        }
+        return new PointThresholdReport(threshold, good, defective,
+            good > 0 ? (double)goodRight / good : double.NaN,
+            defective > 0 ? (double)defectiveRight / defective : double.NaN,
+            negatives > 0 ? (double)falsePositives / negatives : double.NaN,
+            positives > 0 ? (double)truePositives / positives : double.NaN);
     }
 }
 
@@ -63,18 +101,54 @@ public sealed class PointCloudEvaluator
 public sealed record PointCloudEvaluationResult(string Category, int CloudCount, int AnomalousClouds, long PointCount, long AnomalousPoints,
     double ObjectAuroc, double PointAuroc, double PointAp)
 {
+    /// <summary>Object and point ROC curves (each only when both classes are present).</summary>
+    public IReadOnlyList<Curve> Curves { get; init; } = [];
+
+    /// <summary>The metrics at each named point threshold that was asked for.</summary>
+    public IReadOnlyList<(string Name, PointThresholdReport Report)> Thresholds { get; init; } = [];
+
+    public JsonObject ToJsonNode()
+    {
+        var node = new JsonObject
+        {
+            ["category"] = Category,
+            ["protocol"] = "point_cloud",
+            ["clouds"] = CloudCount,
+            ["anomalous_clouds"] = AnomalousClouds,
+            ["points"] = PointCount,
+            ["anomalous_points"] = AnomalousPoints,
+            ["object_auroc"] = Json(ObjectAuroc),
+            ["point_auroc"] = Json(PointAuroc),
+            ["point_ap"] = Json(PointAp),
+        };
+        if (Thresholds.Count > 0)
+        {
+            var t = new JsonObject();
+            foreach (var (name, report) in Thresholds) t[name] = report.ToJsonNode();
+            node["thresholds"] = t;
+        }
+        return node;
+    }
+
+    internal static JsonNode? Json(double v) => double.IsNaN(v) ? null : JsonValue.Create(v);
+}
+
+/// <summary>
+/// What a fixed point threshold does (point anomalous iff score &gt; threshold), as <see cref="ThresholdReport"/> does for
+/// images: a cloud is called defective when any of its ground-truth points is segmented; good and defective accuracy
+/// over clouds, point FPR and TPR over all points. NaN when a class is absent.
+/// </summary>
+public sealed record PointThresholdReport(double Threshold, int GoodClouds, int DefectiveClouds,
+    double GoodAccuracy, double DefectiveAccuracy, double PointFpr, double PointTpr)
+{
     public JsonObject ToJsonNode() => new()
     {
-        ["category"] = Category,
-        ["protocol"] = "point_cloud",
-        ["clouds"] = CloudCount,
-        ["anomalous_clouds"] = AnomalousClouds,
-        ["points"] = PointCount,
-        ["anomalous_points"] = AnomalousPoints,
-        ["object_auroc"] = Json(ObjectAuroc),
-        ["point_auroc"] = Json(PointAuroc),
-        ["point_ap"] = Json(PointAp),
+        ["threshold"] = Threshold,
+        ["good_clouds"] = GoodClouds,
+        ["defective_clouds"] = DefectiveClouds,
+        ["good_accuracy"] = PointCloudEvaluationResult.Json(GoodAccuracy),
+        ["defective_accuracy"] = PointCloudEvaluationResult.Json(DefectiveAccuracy),
+        ["point_fpr"] = PointCloudEvaluationResult.Json(PointFpr),
+        ["point_tpr"] = PointCloudEvaluationResult.Json(PointTpr),
     };
-
-    private static JsonNode? Json(double v) => double.IsNaN(v) ? null : JsonValue.Create(v);
 }

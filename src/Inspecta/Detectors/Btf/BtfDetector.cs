@@ -12,7 +12,7 @@ namespace Inspecta.Detectors.Btf;
 /// scored by a PatchCore memory bank (greedy coreset, nearest-neighbour distance, re-weighted image score).
 /// Patch scores are upsampled to every pixel of the scan, invalid pixels included.
 /// </summary>
-public sealed class BtfDetector : IAnomalyDetector, IDisposable
+public sealed class BtfDetector : IAnomalyDetector, IGeometryDetector, IDisposable
 {
     public const string RawId = "btf-raw", FpfhId = "btf-fpfh", FpfhRgbId = "btf-fpfh-rgb";
     public const int DefaultInputSize = 224;
@@ -30,6 +30,7 @@ public sealed class BtfDetector : IAnomalyDetector, IDisposable
     public int NumNeighbours { get; }
     public int Seed { get; }
     public string Method => MethodIdOf(Features);
+    public GeometryKind Input => GeometryKind.OrganizedScan;
     /// <summary>Feature length of one patch.</summary>
     public int PatchDimension => BtfGeometry.Dimension(Features) + (Features == BtfFeatures.FpfhRgb ? RgbDimension : 0);
     public PatchMemoryBank? Bank => _bank;
@@ -67,6 +68,7 @@ public sealed class BtfDetector : IAnomalyDetector, IDisposable
     {
         if (good.Count == 0) throw new InspectaUserException("BTF needs at least one good training scan; the train set is empty.");
         foreach (var s in good) _ = ScanPath(s);
+        if (Features == BtfFeatures.FpfhRgb) foreach (var s in good) RequireRgb(s);
         float[][]? rgb = null;
         int gridH = Geometry.GridSize, gridW = Geometry.GridSize;
         if (Features == BtfFeatures.FpfhRgb)
@@ -96,7 +98,7 @@ public sealed class BtfDetector : IAnomalyDetector, IDisposable
     private (int Height, int Width) Embed(Sample sample, float[]? rgbRows, int gridH, int gridW, Span<float> rows)
     {
         string path = ScanPath(sample);
-        var scan = Mvtec3dXyz.Read(path);
+        var scan = GeometryInput.ReadScan(sample, Method);
         int dim = PatchDimension, offset = 0;
         if (rgbRows is not null)
         {
@@ -110,6 +112,22 @@ public sealed class BtfDetector : IAnomalyDetector, IDisposable
     private static string ScanPath(Sample s) =>
         s.GeometryPath ?? throw InspectaUserException.ForFile(s.Path, "has no xyz scan; BTF needs organised scans (MVTec 3D-AD layout).");
 
+    /// <summary>
+    /// btf-fpfh-rgb reads the sample's image (<see cref="Sample.Path"/>) beside its scan. A sample whose image is the scan
+    /// itself (a bare xyz TIFF given to predict) has no rgb: decoding the xyz floats as colours would be a silently wrong score.
+    /// </summary>
+    private void RequireRgb(Sample s)
+    {
+        string scan = ScanPath(s);
+        if (s.Image is not null) return;
+        string? expected = Mvtec3dXyz.RgbPathFor(scan);
+        if (string.IsNullOrEmpty(s.Path) || string.Equals(Path.GetFullPath(s.Path), Path.GetFullPath(scan), StringComparison.Ordinal))
+            throw InspectaUserException.ForFile(expected ?? scan, expected is null
+                ? $"{Method} needs the rgb image of each scan, and this scan is not in an MVTec 3D-AD xyz folder (<sample>/xyz/<id>.tiff with <sample>/rgb/<id>.png)."
+                : $"{Method} needs the rgb image of the scan {scan}; it is missing.");
+        if (!File.Exists(s.Path)) throw InspectaUserException.ForFile(s.Path, $"{Method} needs the rgb image of the scan {scan}; it is missing.");
+    }
+
     public Prediction Predict(Sample sample)
     {
         var bank = _bank ?? throw new InvalidOperationException("BTF is not fitted.");
@@ -118,6 +136,7 @@ public sealed class BtfDetector : IAnomalyDetector, IDisposable
         if (Features == BtfFeatures.FpfhRgb)
         {
             var source = _source ?? throw new InvalidOperationException("BTF is not fitted.");
+            RequireRgb(sample);
             (rgb, gridH, gridW) = _embedder.Embed(source.Extract(sample).Maps);
         }
         int cells = gridH * gridW;

@@ -8,14 +8,20 @@ namespace Inspecta.Detectors.DepthVariation;
 /// The MVTec 3D-AD paper's depth variation model: per pixel, the mean and standard deviation of the depth (z)
 /// over the training scans; a test pixel scores |z − mean| / max(std, σ_min), the one-dimensional Mahalanobis
 /// distance. σ_min is the median per-pixel standard deviation (a robust sensor-noise level), so pixels that
-/// happened to be constant in training do not explode. Pixels invalid in the test scan, or valid in fewer than
-/// two training scans, score 0 (there is no depth to compare). Image score = map maximum.
+/// happened to be constant in training do not explode. Image score = map maximum.
+/// <para>
+/// Whether a pixel is measured at all is modelled too, because a hole where good parts always return depth (a
+/// through-hole, a dark or specular flaw, a missing part) is itself a defect: an invalid test pixel scores the
+/// missing-data score of <see cref="ScanValidityModel"/> (a hole of a few pixels where training was valid lights up,
+/// isolated sensor dropouts do not). Valid pixels valid in fewer than two training scans have no depth statistics and
+/// score 0. A scan without any valid point is refused as a user error (<see cref="GeometryInput.ReadScan"/>).
+/// </para>
 /// </summary>
 public sealed class DepthVariationDetector : IAnomalyDetector, IGeometryDetector
 {
     public const string MethodId = "depth-vm";
 
-    private int _height, _width;
+    private int _height, _width, _scans;
     private float[] _mean = [], _sigma = [];
     private int[] _count = [];
 
@@ -53,7 +59,7 @@ public sealed class DepthVariationDetector : IAnomalyDetector, IGeometryDetector
             }
             progress?.Report(new ProgressUpdate("scans", s + 1, good.Count));
         }
-        _height = h; _width = w;
+        _height = h; _width = w; _scans = good.Count;
         _count = count;
         _mean = new float[n];
         _sigma = new float[n];
@@ -84,6 +90,7 @@ public sealed class DepthVariationDetector : IAnomalyDetector, IGeometryDetector
             if (_count[p] < 2 || !scan.IsValid(p)) continue;
             map.Data[p] = MathF.Abs(xyz[3 * p + 2] - _mean[p]) / MathF.Max(_sigma[p], SigmaMin);
         }
+        new ScanValidityModel(_height, _width, _scans, _count).ScoreMissing(scan, map.Data);
         return new Prediction(map.Max(), map);
     }
 
@@ -92,6 +99,7 @@ public sealed class DepthVariationDetector : IAnomalyDetector, IGeometryDetector
         if (_mean.Length == 0) throw new InvalidOperationException($"{MethodId} is not fitted.");
         writer.Parameters["height"] = _height;
         writer.Parameters["width"] = _width;
+        writer.Parameters["scans"] = _scans;
         writer.Parameters["sigma_min"] = SigmaMin;
         writer.AddArray("mean", _mean, _height, _width);
         writer.AddArray("sigma", _sigma, _height, _width);
@@ -106,9 +114,11 @@ public sealed class DepthVariationDetector : IAnomalyDetector, IGeometryDetector
         var d = new DepthVariationDetector
         {
             _height = h, _width = w,
+            _scans = p["scans"]?.GetValue<int>() ?? throw reader.Error("depth-vm parameters have no 'scans' (the model predates invalid-pixel scoring); fit it again."),
             SigmaMin = p["sigma_min"]!.GetValue<float>(),
             _mean = reader.ReadFloats("mean"), _sigma = reader.ReadFloats("sigma"), _count = reader.ReadInts("count"),
         };
+        if (d._scans < 2) throw reader.Error($"depth-vm was fitted on {d._scans} scans; at least 2 are needed.");
         if (d._mean.Length != h * w || d._sigma.Length != h * w || d._count.Length != h * w) throw reader.Error("depth-vm arrays do not match the scan size.");
         return d;
     }

@@ -14,6 +14,12 @@ namespace Inspecta.Detectors.VoxelVariation;
 /// (an empty voxel that is normally occupied) also lights up its pixels. Invalid test pixels use the training mean
 /// x/y of that pixel to find their column (holes are found too); pixels never valid in training score 0.
 /// Image score = the Mahalanobis distance of the whole occupancy grid (√Σ voxel scores²), since the map maximum saturates.
+/// <para>
+/// Missing data is modelled per pixel as well (<see cref="ScanValidityModel"/>): a hole where the training scans
+/// returned depth removes only a few voxels among G³, so the invalid pixels also get the validity model's missing-data
+/// score on the map, and the image score adds the validity image's squared Mahalanobis distance under the sum
+/// (pixels and voxels independent). A scan without any valid point is refused as a user error (<see cref="GeometryInput.ReadScan"/>).
+/// </para>
 /// </summary>
 public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
 {
@@ -24,7 +30,7 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
     private float[] _min = new float[3], _size = new float[3];
     private int[] _occupied = [];
     private float[] _pixelXy = [];
-    private bool[] _pixelSeen = [];
+    private int[] _pixelValid = [];
 
     public string Method => MethodId;
     public GeometryKind Input => GeometryKind.OrganizedScan;
@@ -70,11 +76,10 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
             _size[a] = 1.02f * extent;
         }
         _pixelXy = new float[2 * _height * _width];
-        _pixelSeen = new bool[_height * _width];
-        for (int p = 0; p < _pixelSeen.Length; p++)
+        _pixelValid = xyCount!;
+        for (int p = 0; p < _pixelValid.Length; p++)
         {
             if (xyCount![p] == 0) continue;
-            _pixelSeen[p] = true;
             _pixelXy[2 * p] = (float)(xySum![2 * p] / xyCount[p]);
             _pixelXy[2 * p + 1] = (float)(xySum[2 * p + 1] / xyCount[p]);
         }
@@ -135,12 +140,15 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
         {
             float x, y;
             if (scan.IsValid(p)) { x = xyz[3 * p]; y = xyz[3 * p + 1]; }
-            else if (_pixelSeen[p]) { x = _pixelXy[2 * p]; y = _pixelXy[2 * p + 1]; }
+            else if (_pixelValid[p] > 0) { x = _pixelXy[2 * p]; y = _pixelXy[2 * p + 1]; }
             else continue;
             map.Data[p] = column[Cell(x, 0) * g + Cell(y, 1)];
         }
+        var validity = new ScanValidityModel(_height, _width, _scans, _pixelValid);
+        validity.ScoreMissing(scan, map.Data);
         // The map maximum saturates (any point in a never-occupied voxel reaches the same value), so the object score is the
-        // Mahalanobis distance of the whole occupancy grid under the per-voxel model (voxels independent).
+        // Mahalanobis distance of the whole occupancy grid and the validity image under the per-voxel and per-pixel models.
+        squared += validity.SquaredDistance(scan);
         return new Prediction((float)Math.Sqrt(squared), map);
     }
 
@@ -153,9 +161,7 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
         writer.AddArray("box_size", _size, 3);
         writer.AddArray("occupied", _occupied, Resolution, Resolution, Resolution);
         writer.AddArray("pixel_xy", _pixelXy, _height, _width, 2);
-        var seen = new byte[_pixelSeen.Length];
-        for (int i = 0; i < seen.Length; i++) seen[i] = _pixelSeen[i] ? (byte)1 : (byte)0;
-        writer.AddArray("pixel_seen", seen, _height, _width);
+        writer.AddArray("pixel_valid_count", _pixelValid, _height, _width);
     }
 
     public static VoxelVariationDetector Load(ModelReader reader)
@@ -172,9 +178,10 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
             _occupied = reader.ReadInts("occupied"),
             _pixelXy = reader.ReadFloats("pixel_xy"),
         };
-        d._pixelSeen = reader.ReadBytes("pixel_seen").Select(b => b != 0).ToArray();
+        if (!reader.HasArray("pixel_valid_count")) throw reader.Error("voxel-vm model has no 'pixel_valid_count' (it predates invalid-pixel scoring); fit it again.");
+        d._pixelValid = reader.ReadInts("pixel_valid_count");
         int n = d._height * d._width, g = d.Resolution;
-        if (d._occupied.Length != g * g * g || d._pixelXy.Length != 2 * n || d._pixelSeen.Length != n || d._min.Length != 3 || d._size.Length != 3)
+        if (d._occupied.Length != g * g * g || d._pixelXy.Length != 2 * n || d._pixelValid.Length != n || d._scans < 2 || d._min.Length != 3 || d._size.Length != 3)
             throw reader.Error("voxel-vm arrays do not match its parameters.");
         return d;
     }
