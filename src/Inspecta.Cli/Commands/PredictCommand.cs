@@ -140,12 +140,17 @@ internal static class PredictCommand
     private static string Csv(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : s;
 
     /// <summary>One image, or every image under a folder (ids are relative paths without extension).</summary>
+    /// <summary>Ground-truth masks of a dataset folder (MVTec <c>ground_truth/</c>, <c>*_mask.png</c>) are not inputs.</summary>
+    private static bool IsGroundTruth(string relativePath) =>
+        relativePath.Split(Path.DirectorySeparatorChar).SkipLast(1).Contains("ground_truth", StringComparer.OrdinalIgnoreCase)
+        || Path.GetFileNameWithoutExtension(relativePath).EndsWith("_mask", StringComparison.OrdinalIgnoreCase);
+
     internal static IReadOnlyList<Sample> ListImages(string input)
     {
         if (File.Exists(input)) return [new Sample(Path.GetFileNameWithoutExtension(input), Path.GetFullPath(input), Split.Test, "unlabelled")];
         if (!Directory.Exists(input)) throw InspectaUserException.ForFile(input, "no such image or folder.");
         var files = Directory.GetFiles(input, "*", SearchOption.AllDirectories)
-            .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !IsGroundTruth(Path.GetRelativePath(input, f)))
             .Order(StringComparer.Ordinal).ToArray();
         if (files.Length == 0) throw InspectaUserException.ForFile(input, "the folder holds no images (png, jpg, bmp, tif).");
         return files.Select(f =>

@@ -65,6 +65,18 @@ public class UserErrorTests
     }
 
     [Fact]
+    public void Predict_on_a_category_folder_skips_its_ground_truth_masks()
+    {
+        using var tmp = new TempDir();
+        var (data, model) = FittedTiles(tmp);
+        var r = CliRunner.Run("predict", "--model", model, "--input", Path.Combine(data, "tiles"), "--out", tmp["out"], "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var ids = JsonNode.Parse(r.Stdout)!["images"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).ToList();
+        Assert.Contains(ids, id => id.StartsWith(Path.Combine("test", "crack"), StringComparison.Ordinal));
+        Assert.DoesNotContain(ids, id => id.Contains("ground_truth", StringComparison.Ordinal) || id.EndsWith("_mask", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Non_finite_pixels_are_rejected_naming_the_pixel()
     {
         using var tmp = new TempDir();
