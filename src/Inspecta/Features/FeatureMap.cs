@@ -36,5 +36,23 @@ public sealed class FeatureMap
     /// <summary>Copies batch item <paramref name="n"/> into its own single-item map.</summary>
     public FeatureMap Slice(int n) => new(1, Channels, Height, Width, Item(n).ToArray());
 
+    /// <summary>The map without <paramref name="cells"/> cells on every side (e.g. the features of a reflected margin).</summary>
+    public FeatureMap CropBorder(int cells)
+    {
+        if (cells == 0) return this;
+        if (cells < 0 || 2 * cells >= Height || 2 * cells >= Width)
+            throw new ArgumentOutOfRangeException(nameof(cells), $"Cannot crop {cells} cells from each side of a {Height}×{Width} map.");
+        int h = Height - 2 * cells, w = Width - 2 * cells;
+        var cropped = new FeatureMap(Batch, Channels, h, w);
+        for (int n = 0; n < Batch; n++)
+            for (int c = 0; c < Channels; c++)
+            {
+                var src = Plane(n, c);
+                var dst = cropped.Plane(n, c);
+                for (int y = 0; y < h; y++) src.Slice((y + cells) * Width + cells, w).CopyTo(dst.Slice(y * w, w));
+            }
+        return cropped;
+    }
+
     public override string ToString() => $"FeatureMap({Batch}×{Channels}×{Height}×{Width})";
 }

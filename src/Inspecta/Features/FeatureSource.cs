@@ -35,7 +35,7 @@ public sealed class FeatureSource : IDisposable
         Func<IReadOnlyList<string>, IReadOnlyList<string>>? pickDefault = null)
     {
         if (layers is { Count: 0 }) throw new InspectaUserException("No feature layers given (--layers).");
-        var b = OnnxBackbone.Open(backbone, probeSize: preprocessing.InputSize);
+        var b = OnnxBackbone.Open(backbone, probeSize: preprocessing.NetworkSize);
         try
         {
             if (layers is null)
@@ -152,7 +152,7 @@ public sealed class FeatureSource : IDisposable
         if (!string.Equals(actualSha, sha, StringComparison.OrdinalIgnoreCase))
             throw reader.Error($"the model was fitted with backbone '{name}' (SHA-256 {sha}), but '{resolved.Path}' has SHA-256 {actualSha}. " +
                                "Use the original backbone file (put it in the model cache or at its recorded path) or fit the model again.");
-        var backbone = OnnxBackbone.Open(resolved, pre.InputSize, actualSha);
+        var backbone = OnnxBackbone.Open(resolved, pre.NetworkSize, actualSha);
         FeatureSource source;
         try { source = new FeatureSource(backbone, pre, layers); }
         catch { backbone.Dispose(); throw; }

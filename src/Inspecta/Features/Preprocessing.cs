@@ -27,8 +27,18 @@ public sealed record Preprocessing(int ResizeTo, int? CropTo = null, bool ImageN
         return centerCrop ? new Preprocessing((int)Math.Round(imageSize * 8.0 / 7.0), imageSize) : new Preprocessing(imageSize);
     }
 
-    /// <summary>Side of the square network input.</summary>
+    /// <summary>Side of the square image the features describe (after resize and crop).</summary>
     public int InputSize => CropTo ?? ResizeTo;
+
+    /// <summary>
+    /// Pixels mirrored onto every side of the input before it enters the network, so that the network's own zero
+    /// padding falls outside the image and border patches look like interior ones. The consumer crops the margin
+    /// off the feature maps (<see cref="FeatureMap.CropBorder"/>). 0 (the default) for every method but the feature dictionary.
+    /// </summary>
+    public int ReflectPad { get; init; }
+
+    /// <summary>Side of the square tensor the network sees: <see cref="InputSize"/> plus the reflected margins.</summary>
+    public int NetworkSize => InputSize + 2 * ReflectPad;
 
     /// <summary>Turns a decoded image (gray or RGB, [0,1]) into the normalised RGB network input.</summary>
     public ImageF Apply(ImageF image)
@@ -37,7 +47,8 @@ public sealed record Preprocessing(int ResizeTo, int? CropTo = null, bool ImageN
         var rgb = image.Channels == 3 ? image : ColorConversion.ToRgb(image);
         var resized = Resize.Bilinear(rgb, ResizeTo, ResizeTo, true);
         var cropped = CropTo is int c ? Crop.Center(resized, c, c) : resized;
-        return ImageNetNormalize ? Normalization.ImageNet(cropped) : cropped;
+        var padded = Padding.Reflect(cropped, ReflectPad);
+        return ImageNetNormalize ? Normalization.ImageNet(padded) : padded;
     }
 
     /// <summary>
@@ -72,6 +83,8 @@ public sealed record Preprocessing(int ResizeTo, int? CropTo = null, bool ImageN
         ["center_crop"] = CropTo is int c ? c : null,
         ["normalization"] = ImageNetNormalize ? "imagenet" : "none",
         ["color"] = "rgb",
+        // Written only when used, so the manifests of every other method stay as they were.
+        ["reflect_pad"] = ReflectPad > 0 ? ReflectPad : null,
     };
 
     public static Preprocessing FromJson(JsonNode? node, Func<string, Exception> error)
@@ -81,6 +94,8 @@ public sealed record Preprocessing(int ResizeTo, int? CropTo = null, bool ImageN
         int? crop = o["center_crop"]?.GetValue<int>();
         string norm = o["normalization"]?.GetValue<string>() ?? "imagenet";
         if (norm is not ("imagenet" or "none")) throw error($"unknown normalization '{norm}'.");
-        return new Preprocessing(resize, crop, norm == "imagenet");
+        int pad = o["reflect_pad"]?.GetValue<int>() ?? 0;
+        if (pad < 0 || pad >= (crop ?? resize)) throw error($"preprocessing 'reflect_pad' {pad} is out of range.");
+        return new Preprocessing(resize, crop, norm == "imagenet") { ReflectPad = pad };
     }
 }

@@ -78,12 +78,17 @@ public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable
     {
         SampleImages.RequireAtLeast(good, 1, MethodId);
         _source?.Dispose();
-        _source = FeatureSource.Open(_backboneSpec, new Preprocessing(_imageSize), _requestedLayers);
+        int margin = ReflectMargin(_imageSize, 32);
+        _source = FeatureSource.Open(_backboneSpec, new Preprocessing(_imageSize) { ReflectPad = margin }, _requestedLayers);
+        var deepest = Deepest(_source);
+        if (margin % deepest.Stride != 0)
+        {
+            // The margin must be whole feature cells to be cropped off exactly: reopen with a multiple of this layer's stride.
+            _source.Dispose();
+            _source = FeatureSource.Open(_backboneSpec, new Preprocessing(_imageSize) { ReflectPad = ReflectMargin(_imageSize, deepest.Stride) }, _requestedLayers);
+            deepest = Deepest(_source);
+        }
         var layers = _source.Layers;
-        // The deepest available layer: largest stride among the spatial outputs (more channels on ties).
-        var deepest = layers.Select(l => _source.Backbone.Info.Output(l)).Where(o => o.Stride > 0)
-            .OrderByDescending(o => o.Stride).ThenByDescending(o => o.Channels).FirstOrDefault()
-            ?? throw new InspectaUserException($"{MethodId}: none of the layers {string.Join(", ", layers)} is a spatial feature map.");
         _layer = deepest.Name;
         int layerIndex = layers.ToList().IndexOf(_layer);
 
@@ -111,12 +116,32 @@ public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable
         _trainCount = good.Count;
     }
 
+    /// <summary>The deepest available layer: largest stride among the spatial outputs (more channels on ties).</summary>
+    private static Features.FeatureOutput Deepest(FeatureSource source) =>
+        source.Layers.Select(l => source.Backbone.Info.Output(l)).Where(o => o.Stride > 0)
+            .OrderByDescending(o => o.Stride).ThenByDescending(o => o.Channels).FirstOrDefault()
+        ?? throw new InspectaUserException($"{MethodId}: none of the layers {string.Join(", ", source.Layers)} is a spatial feature map.");
+
+    /// <summary>
+    /// The reflected margin around the working image: about an eighth of it, in whole multiples of
+    /// <paramref name="unit"/> (the deepest stride), and smaller than the image. The original method embeds every
+    /// patch on its own; running the network once per image instead gives border patches the network's zero padding,
+    /// which made the image corners the most "anomalous" place of every good bottle. Mirrored context removes that.
+    /// </summary>
+    private static int ReflectMargin(int imageSize, int unit)
+    {
+        int units = Math.Max(1, (int)Math.Round(imageSize / 8.0 / unit));
+        while (units > 0 && units * unit >= imageSize) units--;
+        return units * unit;
+    }
+
     /// <summary>
     /// One descriptor per patch (patch-major rows, G² × C): the feature map is resampled bilinearly to
     /// the stride grid (S/s cells), then every patch averages its (P/s)² cells.
     /// </summary>
     private float[] PatchDescriptors(FeatureMap map)
     {
+        map = map.CropBorder(_source!.Preprocessing.ReflectPad / _source.Backbone.Info.Output(_layer!).Stride);
         int cells = _imageSize / _stride, window = _patch / _stride, grid = GridSize, c = map.Channels;
         var planes = PatchEmbedding.ResizePlanes(map.Item(0).ToArray(), c, map.Height, map.Width, cells, cells);
         var rows = new float[grid * grid * c];
