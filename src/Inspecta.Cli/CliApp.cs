@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Inspecta.Cli.Commands;
 
 namespace Inspecta.Cli;
@@ -42,9 +43,10 @@ public static class CliApp
         var console = new CliConsole(stdout, stderr);
         var root = BuildRoot(console);
         ParseResult parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        var errors = parse.Errors.Select(e => e.Message).Concat(EmptyValues(parse.RootCommandResult)).ToList();
+        if (errors.Count > 0)
         {
-            foreach (var error in parse.Errors) stderr.WriteLine($"error: {error.Message}");
+            foreach (var error in errors) stderr.WriteLine($"error: {error}");
             stderr.WriteLine("Run with --help for usage.");
             return UserError;
         }
@@ -56,6 +58,22 @@ public static class CliApp
         catch (Exception ex)
         {
             return Fail(ex, console, stderr);
+        }
+    }
+
+    /// <summary>An empty value ('') is never a valid path, name or number: say which option got one.</summary>
+    private static IEnumerable<string> EmptyValues(CommandResult result)
+    {
+        foreach (var child in result.Children)
+        {
+            if (child.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+                yield return child switch
+                {
+                    OptionResult o => $"{o.Option.Name} was given an empty value.",
+                    ArgumentResult a => $"argument <{a.Argument.Name}> was given an empty value.",
+                    _ => "an empty value was given.",
+                };
+            if (child is CommandResult command) foreach (string nested in EmptyValues(command)) yield return nested;
         }
     }
 

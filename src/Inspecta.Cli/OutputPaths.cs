@@ -47,4 +47,13 @@ internal static class OutputPaths
             throw InspectaUserException.ForFile(full, $"cannot write there ({option}): {ex.Message}");
         }
     }
+
+    /// <summary>An HTML report path: it must end in .html/.htm, so it can never replace an image, map or JSON it shows.</summary>
+    public static void RequireHtmlFile(string path, string option)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext is not (".html" or ".htm"))
+            throw InspectaUserException.ForFile(path, $"{option} must name an .html file (the report would otherwise be written over a file of another kind).");
+        RequireWritableFile(path, option);
+    }
 }

@@ -55,7 +55,7 @@ internal static class EvalCommand
                 // Say so before any work: LOCO has no HTML report yet; and the file must be writable.
                 if (DatasetReader.Open(parse.GetValue(dataset)!).Get(options.Category).Format == DatasetFormat.MvtecLoco)
                     throw new InspectaUserException("--report supports the MVTec AD protocol; MVTec LOCO AD reports are not implemented yet (use --json).");
-                OutputPaths.RequireWritableFile(reportTarget, "--report");
+                OutputPaths.RequireHtmlFile(reportTarget, "--report");
             }
             if (jsonPath is not null) OutputPaths.RequireWritableFile(jsonPath, "--json");
             if (parse.GetValue(threshold) is double given && !double.IsFinite(given))
@@ -92,7 +92,9 @@ internal static class EvalCommand
 
             var (node, summary, curveList) = console.RunWithProgress("metrics", p => Evaluate(input, options, p), logToStderr: jsonToStdout);
 
-            var thresholds = ThresholdReports(input, parse.GetValue(threshold), parse.GetValue(validationMaps), parse.GetValue(minDefectArea));
+            var calibrationNotes = new List<string>();
+            var thresholds = ThresholdReports(input, parse.GetValue(threshold), parse.GetValue(validationMaps), parse.GetValue(minDefectArea), calibrationNotes);
+            foreach (string note in calibrationNotes) console.Info($"note: {note}", jsonToStdout);
             if (trained?.Detector is Detectors.IOwnThresholds own)
                 thresholds.Insert(0, ($"method_{own.OwnEstimator}", ThresholdReport.At(input.Images, own.PixelThreshold)));
             if (trained?.Thresholds is { } stored)
@@ -209,7 +211,7 @@ internal static class EvalCommand
     }
 
     /// <summary>Reports at a given threshold and at thresholds calibrated on good validation maps.</summary>
-    private static List<(string Name, ThresholdReport Report)> ThresholdReports(EvaluationInput input, double? threshold, string? validationDir, int? minDefectArea)
+    private static List<(string Name, ThresholdReport Report)> ThresholdReports(EvaluationInput input, double? threshold, string? validationDir, int? minDefectArea, List<string> notes)
     {
         var reports = new List<(string, ThresholdReport)>();
         if (threshold is double t) reports.Add(("given", ThresholdReport.At(input.Images, t)));
@@ -222,7 +224,22 @@ internal static class EvalCommand
         var files = Directory.EnumerateFiles(validationDir, "*.tif*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw InspectaUserException.ForFile(validationDir, "contains no .tiff anomaly maps.");
         var good = files.Select(MapFolderSource.ReadMap).ToList();
+        // Thresholds carry over only between maps of one size (the max-area rule counts pixels): validation maps are
+        // brought to the size the test maps are evaluated at, as the test maps themselves are.
+        var testSize = (input.Images[0].Map.Height, input.Images[0].Map.Width);
+        int resized = 0;
+        for (int i = 0; i < good.Count; i++)
+        {
+            if ((good[i].Height, good[i].Width) == testSize) continue;
+            if ((good[i].Height, good[i].Width) != (good[0].Height, good[0].Width))
+                throw InspectaUserException.ForFile(files[i], $"validation map is {good[i].Width}×{good[i].Height} but {files[0]} is {good[0].Width}×{good[0].Height}; all validation maps must share one size.");
+            good[i] = Imaging.Resize.Bilinear(good[i], testSize.Height, testSize.Width);
+            resized++;
+        }
+        if (resized > 0) notes.Add($"{resized} validation maps were resized bilinearly to the test maps' size {testSize.Width}×{testSize.Height}.");
         int area = minDefectArea ?? ThresholdCalibration.DefaultMinDefectArea(good[0].Height, good[0].Width);
+        if (area >= good[0].Height * good[0].Width)
+            throw new InspectaUserException($"--min-defect-area {area} px is not smaller than a whole map ({good[0].Width}×{good[0].Height} = {good[0].Height * good[0].Width} px).");
         reports.Add(("max", ThresholdReport.At(input.Images, ThresholdCalibration.MaxOfScores(good))));
         reports.Add(("quantile_0.99", ThresholdReport.At(input.Images, ThresholdCalibration.Quantile(good))));
         reports.Add(("k_sigma_3", ThresholdReport.At(input.Images, ThresholdCalibration.KSigma(good))));

@@ -74,6 +74,7 @@ internal static class FitCommand
             using var model = console.RunWithProgress("fit", p =>
                 ModelTrainer.Train(entry.Create(options), train, cat.Validation, parse.GetValue(minArea), p, default, cat.Path, cat.Name), asJson);
             model.Save(outPath);
+            foreach (string warning in model.Warnings) console.Err.WriteLine($"warning: {warning}");
             var t = model.Thresholds;
             if (asJson)
             {
@@ -84,6 +85,7 @@ internal static class FitCommand
                     ["category"] = cat.Name,
                     ["training"] = model.Summary?.ToJson(),
                     ["thresholds"] = t?.ToJson(),
+                    ["warnings"] = new JsonArray(model.Warnings.Select(w => (JsonNode)w).ToArray()),
                 });
                 return CliApp.Ok;
             }

@@ -18,6 +18,7 @@ internal static class ReportCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(evalJson)!;
+            OutputPaths.RequireHtmlFile(parse.GetValue(output)!, "--out");
             var input = console.RunWithProgress("report", p => EvalJsonReport.Load(path, p));
             var result = console.RunWithProgress("report", p => HtmlReportWriter.Write(input, parse.GetValue(output)!, options.Read(parse), p));
             ReportCliOptions.PrintResult(console, result);

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Diagnostics;
 using Inspecta.Datasets;
 using Inspecta.Evaluation;
@@ -29,6 +30,7 @@ public static class ModelTrainer
 
         sw.Restart();
         CalibratedThresholds? thresholds = null;
+        var warnings = new List<string>();
         if (validationGood.Length > 0)
         {
             var maps = new AnomalyMap[validationGood.Length];
@@ -54,9 +56,13 @@ public static class ModelTrainer
                     throw new InspectaUserException($"--min-defect-area {area} px is not smaller than the whole map ({maps[0].Width}×{maps[0].Height} = {maps[0].Height * maps[0].Width} px).");
                 float pixel = (float)ThresholdCalibration.MaxArea(maps, area);
                 thresholds = new CalibratedThresholds("max-area", pixel, imageMax, area, validationGood.Length);
+                if (maps.Min(m => TensorPrimitives.Min<float>(m!.Data)) == maps.Max(m => TensorPrimitives.Max<float>(m!.Data)))
+                    warnings.Add($"{detector.Method} gives the same score ({imageMax}) at every pixel of all {maps.Length} validation images, so it cannot tell " +
+                                 "anything apart here. Typical causes: an --image-size too small for the backbone's deepest layer, too few --channels, " +
+                                 "or validation images identical to the training images.");
             }
         }
         var summary = new TrainingSummary(train.Count, validationGood.Length, fitSeconds, sw.Elapsed.TotalSeconds, dataset, category);
-        return new TrainedModel(detector, thresholds, summary);
+        return new TrainedModel(detector, thresholds, summary) { Warnings = warnings };
     }
 }

@@ -9,6 +9,8 @@ public sealed class TrainedModel(IAnomalyDetector detector, CalibratedThresholds
     /// <summary>Null when no good validation images were available to calibrate on.</summary>
     public CalibratedThresholds? Thresholds { get; } = thresholds;
     public TrainingSummary? Summary { get; } = summary;
+    /// <summary>What the fit noticed about the model that the user should know (not stored in the file).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>Writes the model file atomically: the detector's parameters and arrays, thresholds, summary.</summary>
     public void Save(string path)

@@ -35,6 +35,8 @@ public sealed class FeatureSource : IDisposable
         Func<IReadOnlyList<string>, IReadOnlyList<string>>? pickDefault = null)
     {
         if (layers is { Count: 0 }) throw new InspectaUserException("No feature layers given (--layers).");
+        if (layers?.GroupBy(l => l).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InspectaUserException($"--layers lists '{twice.Key}' more than once.");
         var b = OnnxBackbone.Open(backbone, probeSize: preprocessing.NetworkSize);
         try
         {
@@ -53,6 +55,7 @@ public sealed class FeatureSource : IDisposable
     {
         var image = sample.LoadImage();
         var maps = Backbone.Extract([Preprocessing.Apply(image)], Layers);
+        RequireFinite(maps, 0, sample);
         return new Extracted(maps, image.Height, image.Width);
     }
 
@@ -80,6 +83,7 @@ public sealed class FeatureSource : IDisposable
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(user).Throw();
         }
         var maps = Backbone.Extract(inputs, Layers);
+        for (int i = 0; i < samples.Count; i++) RequireFinite(maps, i, samples[i]);
         var result = new Extracted[samples.Count];
         for (int i = 0; i < result.Length; i++)
             result[i] = new Extracted(maps.Select(m => m.Slice(i)).ToArray(), sizes[i].H, sizes[i].W);
@@ -114,10 +118,23 @@ public sealed class FeatureSource : IDisposable
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(user).Throw();
             }
             var maps = Backbone.Extract(inputs.AsSpan(0, n).ToArray(), Layers);
+            for (int i = 0; i < n; i++) RequireFinite(maps, i, samples[start + i]);
             for (int i = 0; i < n; i++)
                 onSample(start + i, new Extracted(maps.Select(m => m.Slice(i)).ToArray(), sizes[i].H, sizes[i].W));
             progress?.Report(new Detectors.ProgressUpdate(stage, start + n, samples.Count));
         }
+    }
+
+    /// <summary>
+    /// Pixel values far outside [0, 1] (a float TIFF in other units) can overflow the network: a user error naming
+    /// the image, instead of infinities reaching the search or the scores.
+    /// </summary>
+    private static void RequireFinite(FeatureMap[] maps, int item, Sample sample)
+    {
+        foreach (var map in maps)
+            if (!float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum<float>(map.Item(item))))
+                throw InspectaUserException.ForFile(Detectors.SampleImages.Describe(sample),
+                    "the backbone's features overflowed on this image (non-finite values); images must hold intensities in [0, 1] (8/16-bit) or comparable float values.");
     }
 
     /// <summary>The manifest record: backbone identity (name, path, SHA-256), layers and preprocessing.</summary>

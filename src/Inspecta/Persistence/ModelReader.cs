@@ -50,7 +50,7 @@ public sealed class ModelReader
 
     private static void CheckVersion(string path, JsonObject manifest)
     {
-        string? v = manifest["format_version"]?.GetValue<string>();
+        string? v = manifest["format_version"] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
         if (v is null || !int.TryParse(v.Split('.')[0], out int major))
             throw InspectaUserException.ForFile(path, "the manifest has no valid 'format_version'.");
         if (major > ModelFormat.Major)

@@ -47,9 +47,48 @@ public class UserErrorTests
         AssertUserError(CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "variation", "--out", tmp["folder"]), "--out names a folder");
         File.WriteAllText(tmp["file"], "x");
         AssertUserError(CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "variation", "--out", Path.Combine(tmp["file"], "m.inspecta")), "(it is a file)");
-        AssertUserError(CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--report", tmp["folder"]), "--report names a folder");
+        Directory.CreateDirectory(tmp["dir.html"]);
+        AssertUserError(CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--report", tmp["dir.html"]), "--report names a folder");
+        AssertUserError(CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--report", tmp["r.json"]), "--report must name an .html file");
+        AssertUserError(CliRunner.Run("report", tmp["e.json"], "--out", tmp["e.json"]), "--out must name an .html file");
+        AssertUserError(CliRunner.Run("predict", "--model", model, "--input", data, "--out", ""), "--out was given an empty value");
         AssertUserError(CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--save-maps", tmp["file"]), "cannot access a file");
         AssertUserError(CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--threshold", "nan"), "--threshold");
+    }
+
+    [Fact]
+    public void A_model_that_scores_everything_alike_is_fitted_with_a_warning()
+    {
+        using var tmp = new TempDir();
+        // Six copies of one image: the per-pixel model has nothing left to tell apart.
+        var image = new Inspecta.Imaging.ImageF(1, 64, 64, Enumerable.Range(0, 64 * 64).Select(i => (i % 64) / 64f).ToArray());
+        foreach (string split in new[] { "train", "test" })
+            for (int i = 0; i < (split == "train" ? 10 : 1); i++)
+            {
+                Directory.CreateDirectory(tmp[$"same/part/{split}/good"]);
+                Inspecta.Imaging.ImageIO.WritePng(tmp[$"same/part/{split}/good/{i:D3}.png"], image);
+            }
+        var fit = CliRunner.Run("fit", "--dataset", tmp["same"], "--category", "part", "--method", "variation", "--out", tmp["v.inspecta"], "--json");
+        Assert.True(fit.ExitCode == 0, fit.Stderr);
+        Assert.Contains("warning: variation gives the same score", fit.Stderr);
+        Assert.Single(JsonNode.Parse(fit.Stdout)!["warnings"]!.AsArray());
+    }
+
+    [Fact]
+    public void Validation_maps_are_checked_and_brought_to_the_test_map_size()
+    {
+        using var tmp = new TempDir();
+        var (data, model) = FittedTiles(tmp);
+        var eval = CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--save-maps", tmp["maps"], "--quiet");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        Directory.CreateDirectory(tmp["val"]);
+        TestTiff.WriteFloat(tmp["val/a.tiff"], 32, 32, new float[32 * 32]);
+        var r = CliRunner.Run("eval", "--maps", tmp["maps"], "--dataset", data, "--category", "tiles", "--validation-maps", tmp["val"]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("validation maps were resized", r.Stdout + r.Stderr);
+        AssertUserError(CliRunner.Run("eval", "--maps", tmp["maps"], "--dataset", data, "--category", "tiles", "--validation-maps", tmp["val"], "--min-defect-area", "5000"), "not smaller than a whole map");
+        TestTiff.WriteFloat(tmp["val/b.tiff"], 16, 16, new float[16 * 16]);
+        AssertUserError(CliRunner.Run("eval", "--maps", tmp["maps"], "--dataset", data, "--category", "tiles", "--validation-maps", tmp["val"]), "b.tiff", "share one size");
     }
 
     [Fact]
@@ -169,5 +208,31 @@ public class XyzScanFormatTests
         var r = CliRunner.Run("pc", "info", tmp["scan.tiff"]);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("8-bit", r.Stderr);
+    }
+}
+
+public class BackboneUserErrorTests
+{
+    private static string Squeezenet => Path.Combine(SharedData.ModelsDir, "squeezenet1_1_imagenet_features.onnx");
+
+    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    public void Overflowing_features_and_repeated_layers_are_user_errors()
+    {
+        using var tmp = new TempDir();
+        Assert.Equal(0, CliRunner.Run("synth", "2d", "--out", tmp["data"], "--categories", "tiles", "--count", "6", "--test-count", "2", "--size", "64", "--quiet").ExitCode);
+        var repeated = CliRunner.Run("fit", "--dataset", tmp["data"], "--category", "tiles", "--method", "patchcore", "--backbone", Squeezenet, "--layers", "fire3,fire3", "--out", tmp["r.inspecta"]);
+        Assert.Equal(2, repeated.ExitCode);
+        Assert.Contains("'fire3' more than once", repeated.Stderr);
+
+        var fit = CliRunner.Run("fit", "--dataset", tmp["data"], "--category", "tiles", "--method", "patchcore", "--backbone", Squeezenet, "--image-size", "64", "--out", tmp["p.inspecta"], "--quiet");
+        Assert.True(fit.ExitCode == 0, fit.Stderr);
+        var huge = new float[3 * 64 * 64];
+        Array.Fill(huge, 3.4e38f);
+        var image = new Inspecta.Imaging.ImageF(3, 64, 64, huge);
+        Inspecta.Imaging.ImageIO.WriteTiff(tmp["huge.tiff"], image);
+        var r = CliRunner.Run("predict", "--model", tmp["p.inspecta"], "--input", tmp["huge.tiff"], "--out", tmp["out"]);
+        Assert.True(r.ExitCode == 2, r.Stderr);
+        Assert.Contains("huge.tiff", r.Stderr);
+        Assert.Contains("overflowed", r.Stderr);
     }
 }
