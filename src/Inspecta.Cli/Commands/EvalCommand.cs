@@ -19,7 +19,7 @@ internal static class EvalCommand
         var category = new Option<string>("--category") { Description = "Category to evaluate, e.g. bottle.", Required = true };
         var maps = new Option<string?>("--maps") { Description = "Folder of float32 TIFF anomaly maps laid out as <maps>/<category>/test/<defect>/<id>.tiff (or <defect>/<id>.tiff right under it, as `inspecta predict --input <category>/test` writes them)." };
         var model = new Option<string?>("--model") { Description = "Instead of --maps: run this fitted model (.inspecta) on the test set; adds timing and the stored threshold." };
-        var saveMaps = new Option<string?>("--save-maps") { Description = "With --model: also write the maps as <dir>/<category>/test/<defect>/<id>.tiff (with --report or --json <file> they are written anyway, by default beside that file as <name>_maps)." };
+        var saveMaps = new Option<string?>("--save-maps") { Description = "With --model: also write the maps as <dir>/<category>/test/<defect>/<id>.tiff (with --report or --json <file> on MVTec AD-style data they are written anyway, by default beside that file as <name>_maps)." };
         var limits = new Option<string>("--limits") { Description = "FPR integration limits for AU-PRO / AU-sPRO.", DefaultValueFactory = _ => "0.01,0.05,0.1,0.3,1.0" };
         var proThresholds = new Option<int?>("--pro-thresholds") { Description = "Also compute AU-PRO from N equidistant thresholds (the MVTec 3D-AD code's variant)." };
         var json = new Option<string?>("--json") { Description = "Write the metrics as JSON to this file, or to stdout when no file is given.", Arity = ArgumentArity.ZeroOrOne };
