@@ -56,4 +56,20 @@ internal static class OutputPaths
             throw InspectaUserException.ForFile(path, $"{option} must name an .html file (the report would otherwise be written over a file of another kind).");
         RequireWritableFile(path, option);
     }
+
+    /// <summary>The absolute path with every symbolic link along it resolved (parts that do not exist yet are kept as given).</summary>
+    public static string Resolved(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string root = Path.GetPathRoot(full)!;
+        string current = root;
+        foreach (string part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+                current = Path.GetFullPath(target.FullName);
+        }
+        return current;
+    }
 }

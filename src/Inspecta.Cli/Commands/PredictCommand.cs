@@ -67,14 +67,14 @@ internal static class PredictCommand
     /// </summary>
     private static void RequireSeparateOutput(string input, string outDir, IReadOnlyList<Sample> samples)
     {
-        string output = Path.GetFullPath(outDir).TrimEnd(Path.DirectorySeparatorChar);
+        string output = OutputPaths.Resolved(outDir).TrimEnd(Path.DirectorySeparatorChar);
         if (Directory.Exists(input))
         {
-            string folder = Path.GetFullPath(input).TrimEnd(Path.DirectorySeparatorChar);
+            string folder = OutputPaths.Resolved(input).TrimEnd(Path.DirectorySeparatorChar);
             if (output == folder || output.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 throw InspectaUserException.ForFile(output, $"--out must not be the input folder or inside it ({folder}); the results would be read as inputs next time.");
         }
-        var inputs = samples.SelectMany(s => new[] { s.Path, s.GeometryPath }).Where(p => !string.IsNullOrEmpty(p)).Select(p => Path.GetFullPath(p!)).ToHashSet();
+        var inputs = samples.SelectMany(s => new[] { s.Path, s.GeometryPath }).Where(p => !string.IsNullOrEmpty(p)).Select(p => OutputPaths.Resolved(p!)).ToHashSet();
         foreach (var sample in samples)
         {
             string stem = Path.Combine(output, sample.Id);

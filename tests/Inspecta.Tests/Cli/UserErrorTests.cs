@@ -100,6 +100,9 @@ public class UserErrorTests
         int before = Directory.GetFiles(good).Length;
         AssertUserError(CliRunner.Run("predict", "--model", model, "--input", good, "--out", good), "--out must not be the input folder");
         AssertUserError(CliRunner.Run("predict", "--model", model, "--input", good, "--out", Path.Combine(good, "maps")), "--out must not be the input folder");
+        // A link to the input folder is the input folder.
+        Directory.CreateSymbolicLink(tmp["link"], good);
+        AssertUserError(CliRunner.Run("predict", "--model", model, "--input", good, "--out", Path.Combine(tmp["link"], "maps")), "--out must not be the input folder");
         Assert.Equal(before, Directory.GetFiles(good).Length);
     }
 
