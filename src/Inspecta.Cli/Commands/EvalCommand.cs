@@ -227,12 +227,13 @@ internal static class EvalCommand
         // Thresholds carry over only between maps of one size (the max-area rule counts pixels): validation maps are
         // brought to the size the test maps are evaluated at, as the test maps themselves are.
         var testSize = (input.Images[0].Map.Height, input.Images[0].Map.Width);
+        var firstSize = (good[0].Height, good[0].Width);
         int resized = 0;
         for (int i = 0; i < good.Count; i++)
         {
-            if ((good[i].Height, good[i].Width) == testSize) continue;
-            if ((good[i].Height, good[i].Width) != (good[0].Height, good[0].Width))
-                throw InspectaUserException.ForFile(files[i], $"validation map is {good[i].Width}×{good[i].Height} but {files[0]} is {good[0].Width}×{good[0].Height}; all validation maps must share one size.");
+            if ((good[i].Height, good[i].Width) != firstSize)
+                throw InspectaUserException.ForFile(files[i], $"validation map is {good[i].Width}×{good[i].Height} but {files[0]} is {firstSize.Width}×{firstSize.Height}; all validation maps must share one size.");
+            if (firstSize == testSize) continue;
             good[i] = Imaging.Resize.Bilinear(good[i], testSize.Height, testSize.Width);
             resized++;
         }

@@ -83,12 +83,14 @@ public class UserErrorTests
         Assert.True(eval.ExitCode == 0, eval.Stderr);
         Directory.CreateDirectory(tmp["val"]);
         TestTiff.WriteFloat(tmp["val/a.tiff"], 32, 32, new float[32 * 32]);
+        TestTiff.WriteFloat(tmp["val/a2.tiff"], 32, 32, Enumerable.Repeat(0.1f, 32 * 32).ToArray());
         var r = CliRunner.Run("eval", "--maps", tmp["maps"], "--dataset", data, "--category", "tiles", "--validation-maps", tmp["val"]);
         Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Contains("validation maps were resized", r.Stdout + r.Stderr);
+        Assert.Contains("2 validation maps were resized", r.Stdout + r.Stderr);
         AssertUserError(CliRunner.Run("eval", "--maps", tmp["maps"], "--dataset", data, "--category", "tiles", "--validation-maps", tmp["val"], "--min-defect-area", "5000"), "not smaller than a whole map");
         TestTiff.WriteFloat(tmp["val/b.tiff"], 16, 16, new float[16 * 16]);
-        AssertUserError(CliRunner.Run("eval", "--maps", tmp["maps"], "--dataset", data, "--category", "tiles", "--validation-maps", tmp["val"]), "b.tiff", "share one size");
+        // Maps are listed in name order, so the odd one out is b.tiff against a.tiff (32×32).
+        AssertUserError(CliRunner.Run("eval", "--maps", tmp["maps"], "--dataset", data, "--category", "tiles", "--validation-maps", tmp["val"]), "b.tiff", "a.tiff is 32×32", "share one size");
     }
 
     [Fact]

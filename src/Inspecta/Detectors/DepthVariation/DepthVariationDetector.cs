@@ -90,7 +90,8 @@ public sealed class DepthVariationDetector : IAnomalyDetector, IGeometryDetector
             if (_count[p] < 2 || !scan.IsValid(p)) continue;
             map.Data[p] = MathF.Abs(xyz[3 * p + 2] - _mean[p]) / MathF.Max(_sigma[p], SigmaMin);
         }
-        new ScanValidityModel(_height, _width, _scans, _count).ScoreMissing(scan, map.Data);
+        // Models written before invalid-pixel scoring (no scan count) keep predicting exactly as they did.
+        if (_scans > 0) new ScanValidityModel(_height, _width, _scans, _count).ScoreMissing(scan, map.Data);
         return new Prediction(map.Max(), map);
     }
 
@@ -99,7 +100,7 @@ public sealed class DepthVariationDetector : IAnomalyDetector, IGeometryDetector
         if (_mean.Length == 0) throw new InvalidOperationException($"{MethodId} is not fitted.");
         writer.Parameters["height"] = _height;
         writer.Parameters["width"] = _width;
-        writer.Parameters["scans"] = _scans;
+        if (_scans > 0) writer.Parameters["scans"] = _scans;
         writer.Parameters["sigma_min"] = SigmaMin;
         writer.AddArray("mean", _mean, _height, _width);
         writer.AddArray("sigma", _sigma, _height, _width);
@@ -114,11 +115,11 @@ public sealed class DepthVariationDetector : IAnomalyDetector, IGeometryDetector
         var d = new DepthVariationDetector
         {
             _height = h, _width = w,
-            _scans = p["scans"]?.GetValue<int>() ?? throw reader.Error("depth-vm parameters have no 'scans' (the model predates invalid-pixel scoring); fit it again."),
+            _scans = p["scans"]?.GetValue<int>() ?? 0, // 0: written before invalid-pixel scoring
             SigmaMin = p["sigma_min"]!.GetValue<float>(),
             _mean = reader.ReadFloats("mean"), _sigma = reader.ReadFloats("sigma"), _count = reader.ReadInts("count"),
         };
-        if (d._scans < 2) throw reader.Error($"depth-vm was fitted on {d._scans} scans; at least 2 are needed.");
+        if (p["scans"] is not null && d._scans < 2) throw reader.Error($"depth-vm was fitted on {d._scans} scans; at least 2 are needed.");
         if (d._mean.Length != h * w || d._sigma.Length != h * w || d._count.Length != h * w) throw reader.Error("depth-vm arrays do not match the scan size.");
         return d;
     }

@@ -136,7 +136,8 @@ internal sealed class TextureChannelModel
     public static TextureChannelModel Load(ModelReader reader, string prefix, int levels, int patchSize, JsonArray levelInfo)
     {
         int d = patchSize * patchSize;
-        if (levelInfo.Count != levels) throw reader.Error($"'{prefix}levels' lists {levelInfo.Count} levels, expected {levels}.");
+        if (levelInfo.Count != levels)
+            throw reader.Error($"the {(prefix.Length == 0 ? "luminance" : prefix.TrimEnd('_'))} model lists {levelInfo.Count} levels, expected {levels}.");
         var mixtures = new GaussianMixture[levels];
         var tables = new IReadOnlyList<MixtureCandidate>[levels];
         for (int l = 0; l < levels; l++)

@@ -101,7 +101,7 @@ public sealed class TextureGmmDetector : IAnomalyDetector, IOwnThresholds
         for (int i = 0; i < train.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
-            var channelPyramids = Pyramids(train[i]);
+            var channelPyramids = Pyramids(train[i].LoadImage(), train[i]);
             for (int c = 0; c < ChannelCount; c++) pyramids[c].Add(channelPyramids[c]);
             progress?.Report(new ProgressUpdate("load", i + 1, train.Count));
         }
@@ -113,7 +113,13 @@ public sealed class TextureGmmDetector : IAnomalyDetector, IOwnThresholds
                 _ => progress?.Report(new ProgressUpdate("gmm", ++fitted, total)), ct);
 
         // Per-level NLL statistics on the good validation images, then the k-sigma thresholds on the fused maps.
-        var levelMaps = validation.Select(v => channels.Zip(Pyramids(v), (model, pyramid) => model.LevelNll(pyramid, _imageSize)).ToArray()).ToList();
+        var sizes = new (int Height, int Width)[validation.Count];
+        var levelMaps = validation.Select((v, i) =>
+        {
+            var image = v.LoadImage();
+            sizes[i] = (image.Height, image.Width);
+            return channels.Zip(Pyramids(image, v), (model, pyramid) => model.LevelNll(pyramid, _imageSize)).ToArray();
+        }).ToList();
         for (int c = 0; c < ChannelCount; c++) channels[c].Normalise(levelMaps.Select(maps => maps[c]).ToList());
         _channels = channels;
         _trainCount = train.Count; _validationCount = validation.Count;
@@ -122,8 +128,7 @@ public sealed class TextureGmmDetector : IAnomalyDetector, IOwnThresholds
         var scores = new List<double>();
         for (int v = 0; v < validation.Count; v++)
         {
-            var image = validation[v].LoadImage();
-            var map = Combine(levelMaps[v], image.Height, image.Width);
+            var map = Combine(levelMaps[v], sizes[v].Height, sizes[v].Width);
             foreach (float x in map.Data) { ps += x; ps2 += (double)x * x; pn++; }
             scores.Add(map.Max());
             progress?.Report(new ProgressUpdate("validation", v + 1, validation.Count));
@@ -150,9 +155,8 @@ public sealed class TextureGmmDetector : IAnomalyDetector, IOwnThresholds
     private int LevelSize(int level) => _imageSize >> level;
 
     /// <summary>One pyramid per modelled channel: luminance, then (with chroma) the r and b chromaticity planes.</summary>
-    private float[][][] Pyramids(Sample sample)
+    private float[][][] Pyramids(ImageF image, Sample sample)
     {
-        var image = sample.LoadImage();
         var pyramids = new float[ChannelCount][][];
         var gray = image.Channels == 1 ? image : ColorConversion.ToGray(image);
         pyramids[0] = Pyramid(Resize.Bilinear(gray, _imageSize, _imageSize, antialias: true).Data);
@@ -203,7 +207,7 @@ public sealed class TextureGmmDetector : IAnomalyDetector, IOwnThresholds
     {
         if (_channels is null) throw NotFitted();
         var image = sample.LoadImage();
-        var levelMaps = _channels.Zip(Pyramids(sample), (model, pyramid) => model.LevelNll(pyramid, _imageSize)).ToArray();
+        var levelMaps = _channels.Zip(Pyramids(image, sample), (model, pyramid) => model.LevelNll(pyramid, _imageSize)).ToArray();
         var map = Combine(levelMaps, image.Height, image.Width);
         return new Prediction(map.Max(), map);
     }

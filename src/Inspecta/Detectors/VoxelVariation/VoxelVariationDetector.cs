@@ -31,6 +31,7 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
     private int[] _occupied = [];
     private float[] _pixelXy = [];
     private int[] _pixelValid = [];
+    private bool _legacy;
 
     public string Method => MethodId;
     public GeometryKind Input => GeometryKind.OrganizedScan;
@@ -144,11 +145,15 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
             else continue;
             map.Data[p] = column[Cell(x, 0) * g + Cell(y, 1)];
         }
-        var validity = new ScanValidityModel(_height, _width, _scans, _pixelValid);
-        validity.ScoreMissing(scan, map.Data);
         // The map maximum saturates (any point in a never-occupied voxel reaches the same value), so the object score is the
         // Mahalanobis distance of the whole occupancy grid and the validity image under the per-voxel and per-pixel models.
-        squared += validity.SquaredDistance(scan);
+        // Models written before invalid-pixel scoring keep predicting exactly as they did (occupancy only).
+        if (!_legacy)
+        {
+            var validity = new ScanValidityModel(_height, _width, _scans, _pixelValid);
+            validity.ScoreMissing(scan, map.Data);
+            squared += validity.SquaredDistance(scan);
+        }
         return new Prediction((float)Math.Sqrt(squared), map);
     }
 
@@ -161,7 +166,8 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
         writer.AddArray("box_size", _size, 3);
         writer.AddArray("occupied", _occupied, Resolution, Resolution, Resolution);
         writer.AddArray("pixel_xy", _pixelXy, _height, _width, 2);
-        writer.AddArray("pixel_valid_count", _pixelValid, _height, _width);
+        if (_legacy) writer.AddArray("pixel_seen", _pixelValid.Select(c => (byte)(c > 0 ? 1 : 0)).ToArray(), _height, _width);
+        else writer.AddArray("pixel_valid_count", _pixelValid, _height, _width);
     }
 
     public static VoxelVariationDetector Load(ModelReader reader)
@@ -178,8 +184,13 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
             _occupied = reader.ReadInts("occupied"),
             _pixelXy = reader.ReadFloats("pixel_xy"),
         };
-        if (!reader.HasArray("pixel_valid_count")) throw reader.Error("voxel-vm model has no 'pixel_valid_count' (it predates invalid-pixel scoring); fit it again.");
-        d._pixelValid = reader.ReadInts("pixel_valid_count");
+        if (reader.HasArray("pixel_valid_count")) d._pixelValid = reader.ReadInts("pixel_valid_count");
+        else
+        {
+            // Written before invalid-pixel scoring: only whether each pixel was ever seen.
+            d._pixelValid = reader.ReadBytes("pixel_seen").Select(b => b != 0 ? 1 : 0).ToArray();
+            d._legacy = true;
+        }
         int n = d._height * d._width, g = d.Resolution;
         if (d._occupied.Length != g * g * g || d._pixelXy.Length != 2 * n || d._pixelValid.Length != n || d._scans < 2 || d._min.Length != 3 || d._size.Length != 3)
             throw reader.Error("voxel-vm arrays do not match its parameters.");

@@ -94,3 +94,63 @@ public class VariationModelInvalidScanCliTests(VariationModelFixture fx) : IClas
         Assert.True(above > (hi - lo) * (hi - lo) / 2, $"{above} hole pixels above the pixel threshold");
     }
 }
+
+/// <summary>Model files written before invalid-pixel scoring still load and predict as they did (occupancy / depth only).</summary>
+public class VariationModelLegacyFileTests(VariationModelFixture fx) : IClassFixture<VariationModelFixture>
+{
+    /// <summary>Rewrites a current model file the way the previous version wrote it.</summary>
+    private static string WriteLegacy(string current, string legacy)
+    {
+        var reader = Inspecta.Persistence.ModelReader.Open(current);
+        var writer = new Inspecta.Persistence.ModelWriter(reader.Method);
+        foreach (var (key, value) in reader.Parameters)
+            if (key != "scans" || reader.Method == "voxel-vm") writer.Parameters[key] = value?.DeepClone();
+        foreach (string name in (reader.Manifest["arrays"] as JsonObject)!.Select(a => a.Key))
+        {
+            string dtype = reader.Manifest["arrays"]![name]!["dtype"]!.GetValue<string>();
+            if (name == "pixel_valid_count")
+            {
+                var counts = reader.ReadInts(name);
+                writer.AddArray("pixel_seen", counts.Select(c => (byte)(c > 0 ? 1 : 0)).ToArray(), counts.Length);
+                continue;
+            }
+            if (dtype == "float32") { var d = reader.ReadFloats(name, out var shape); writer.AddArray(name, d, shape); }
+            else { var d = reader.ReadInts(name); writer.AddArray(name, d, d.Length); }
+        }
+        writer.WriteTo(legacy);
+        return legacy;
+    }
+
+    private static Inspecta.Datasets.Sample Scan(string path) =>
+        new("s", "", Inspecta.Datasets.Split.Test, "unlabelled") { GeometryPath = path };
+
+    [Theory]
+    [InlineData("depth-vm")]
+    [InlineData("voxel-vm")]
+    public void Legacy_files_load_and_leave_missing_pixels_unscored(string method)
+    {
+        using var tmp = new TempDir();
+        string legacyPath = WriteLegacy(fx.Model(method), tmp["legacy.inspecta"]);
+        using var current = TrainedModel.Load(fx.Model(method));
+        using var legacy = TrainedModel.Load(legacyPath);
+        const int n = FixedPoseScans.Size, lo = n / 2 - 8, hi = n / 2 + 8;
+        var xyz = ImageIO.Read(fx.GoodScan);
+        for (int c = 0; c < 3; c++)
+            for (int y = lo; y < hi; y++)
+                for (int u = lo; u < hi; u++) xyz.Data[c * n * n + y * n + u] = float.NaN;
+        ImageIO.WriteTiff(tmp["holed.tiff"], xyz);
+        var now = current.Detector.Predict(Scan(tmp["holed.tiff"]));
+        var before = legacy.Detector.Predict(Scan(tmp["holed.tiff"]));
+        Assert.True(now.Score > before.Score, $"{method}: current {now.Score} vs legacy {before.Score}");
+        if (method == "depth-vm")
+        {
+            // Only missing pixels differ: the legacy model leaves them at 0.
+            for (int p = 0; p < n * n; p++)
+            {
+                bool hole = p / n >= lo && p / n < hi && p % n >= lo && p % n < hi;
+                if (hole) Assert.Equal(0f, before.Map!.Data[p]);
+                else if (!float.IsNaN(xyz.Data[2 * n * n + p]) && xyz.Data[2 * n * n + p] != 0) Assert.Equal(now.Map!.Data[p], before.Map!.Data[p]);
+            }
+        }
+    }
+}
