@@ -7,9 +7,10 @@ namespace Inspecta.Detectors;
 /// in k of the N good scans, so its validity is Bernoulli with q = (k + 1)/(N + 2) (Laplace-smoothed, as voxel-vm's
 /// occupancy). Missing data is a defect signal in its own right — a through-hole, a dark or specular flaw, a missing
 /// part return no depth — but single dropouts are ordinary sensor noise. So an invalid test pixel scores the
-/// standardised shortfall of valid pixels in its <see cref="WindowSize"/>² neighbourhood, (E − O)/√V with E = Σq,
-/// V = Σq(1 − q) and O the valid count: an isolated dropout among pixels that are normally valid scores ≤ 0, a hole
-/// covering the window scores about <see cref="WindowSize"/>·√(N + 1), and pixels often invalid in training add little.
+/// standardised shortfall of valid pixels among its neighbours in the <see cref="WindowSize"/>² window, (E − O)/√V
+/// with E = Σq, V = Σq(1 − q) and O the valid count over the neighbours (the pixel itself left out): an isolated dropout
+/// among pixels that are normally valid scores ≤ 0 for any N, a hole covering the window scores about
+/// √(24·(N + 1)), and pixels often invalid in training add little.
 /// </summary>
 public sealed class ScanValidityModel
 {
@@ -37,23 +38,16 @@ public sealed class ScanValidityModel
     /// <summary>The smoothed probability that pixel <paramref name="p"/> is valid.</summary>
     public double ValidShare(int p) => (_validCount[p] + 1.0) / (Scans + 2.0);
 
-    /// <summary>|v − q| / √(q(1 − q)) of one pixel: how surprising its (in)validity alone is.</summary>
-    public static float PixelScore(bool valid, int validInTraining, int trainingScans)
+    /// <summary>
+    /// Σ over invalid pixels of their squared missing-data score (negative scores count 0): large for holes where the
+    /// training scans had depth, 0 for scattered sensor dropouts, whatever their number.
+    /// </summary>
+    public double SquaredShortfall(OrganizedCloud scan)
     {
-        double q = (validInTraining + 1.0) / (trainingScans + 2.0);
-        return (float)(Math.Abs((valid ? 1 : 0) - q) / Math.Sqrt(q * (1 - q)));
-    }
-
-    /// <summary>Σ over pixels of the squared <see cref="PixelScore"/>: the squared Mahalanobis distance of the scan's validity image (pixels independent).</summary>
-    public double SquaredDistance(OrganizedCloud scan)
-    {
-        RequireSize(scan);
+        var scores = new float[Height * Width];
+        ScoreMissing(scan, scores);
         double sum = 0;
-        for (int p = 0; p < _validCount.Length; p++)
-        {
-            double q = ValidShare(p), d = (scan.IsValid(p) ? 1 : 0) - q;
-            sum += d * d / (q * (1 - q));
-        }
+        foreach (float s in scores) sum += (double)s * s;
         return sum;
     }
 
@@ -95,9 +89,13 @@ public sealed class ScanValidityModel
                 if (scan.IsValid(p)) continue;
                 int x0 = Math.Max(0, x - r), x1 = Math.Min(w, x + r + 1);
                 int a = y0 * stride + x0, b = y0 * stride + x1, c = y1 * stride + x0, d = y1 * stride + x1;
-                double e = expected[d] - expected[b] - expected[c] + expected[a];
-                double v = variance[d] - variance[b] - variance[c] + variance[a];
+                // The pixel's own dropout is a given: judge the shortfall among its neighbours only, so an isolated
+                // dropout never scores above 0, however many training scans made its neighbours' q close to 1.
+                double q = ValidShare(p);
+                double e = expected[d] - expected[b] - expected[c] + expected[a] - q;
+                double v = variance[d] - variance[b] - variance[c] + variance[a] - q * (1 - q);
                 int o = observed[d] - observed[b] - observed[c] + observed[a];
+                if (v <= 0) continue;
                 float score = (float)((e - o) / Math.Sqrt(v));
                 if (score > map[p]) map[p] = score;
             }

@@ -24,14 +24,6 @@ public class ScanValidityModelTests
     }
 
     [Fact]
-    public void Pixel_score_is_the_standardised_bernoulli_deviation()
-    {
-        Assert.Equal(MathF.Sqrt(13), ScanValidityModel.PixelScore(valid: false, validInTraining: 12, trainingScans: 12), 5);
-        Assert.Equal(MathF.Sqrt(13), ScanValidityModel.PixelScore(valid: true, validInTraining: 0, trainingScans: 12), 5);
-        Assert.Equal(1f, ScanValidityModel.PixelScore(valid: false, validInTraining: 6, trainingScans: 12), 5);
-    }
-
-    [Fact]
     public void An_isolated_dropout_scores_nothing_but_a_hole_where_training_was_valid_scores_high()
     {
         var model = AlwaysValid();
@@ -43,8 +35,8 @@ public class ScanValidityModelTests
         var hole = Scan((y, x) => !(y is >= 6 and < 14 && x is >= 6 and < 14));
         map = new float[H * W];
         model.ScoreMissing(hole, map);
-        // Window fully inside the hole: (E − 0)/√V with 25 pixels of q = 13/14 → 5·√13.
-        Assert.Equal(5 * MathF.Sqrt(13), map[10 * W + 10], 3);
+        // Window fully inside the hole: (E − 0)/√V over the 24 neighbours of q = 13/14 → √(24·13).
+        Assert.Equal(MathF.Sqrt(24 * 13), map[10 * W + 10], 3);
         Assert.True(map[6 * W + 6] > 3, $"hole corner {map[6 * W + 6]}");
         Assert.Equal(0f, map[2 * W + 2]);
     }
@@ -57,17 +49,36 @@ public class ScanValidityModelTests
         var map = new float[H * W];
         Array.Fill(map, 0.5f);
         model.ScoreMissing(hole, map);
-        // q = 1/2: a 5×5 window all missing is (12.5 − 0)/2.5 = 5, not 5·√13.
-        Assert.Equal(5f, map[10 * W + 10], 3);
+        // q = 1/2: 24 missing neighbours give (12 − 0)/√6 ≈ 4.9, not √(24·13).
+        Assert.Equal(12f / MathF.Sqrt(6), map[10 * W + 10], 3);
         Assert.Equal(0.5f, map[0]);
     }
 
-    [Fact]
-    public void Squared_distance_sums_the_pixel_scores()
+    [Theory]
+    [InlineData(12)]
+    [InlineData(200)]
+    [InlineData(2000)]
+    public void An_isolated_dropout_scores_nothing_however_many_training_scans(int scans)
     {
-        var model = AlwaysValid();
-        var scan = Scan((y, x) => y != 0);
-        double expected = W * 13.0 + (H - 1) * W / 13.0;
-        Assert.Equal(expected, model.SquaredDistance(scan), 6);
+        var model = new ScanValidityModel(H, W, scans, Enumerable.Repeat(scans, H * W).ToArray());
+        foreach (var (py, px) in new[] { (10, 10), (0, 0), (0, 10), (19, 19) })
+        {
+            var map = new float[H * W];
+            model.ScoreMissing(Scan((y, x) => !(y == py && x == px)), map);
+            Assert.All(map, v => Assert.Equal(0f, v));
+        }
+    }
+
+    [Fact]
+    public void Squared_shortfall_counts_holes_not_scattered_dropouts()
+    {
+        var model = new ScanValidityModel(H, W, 200, Enumerable.Repeat(200, H * W).ToArray());
+        // Every fourth pixel of every fourth row missing: 25 scattered dropouts.
+        Assert.Equal(0, model.SquaredShortfall(Scan((y, x) => !(y % 4 == 1 && x % 4 == 1))));
+        var holed = Scan((y, x) => !(y is >= 6 and < 14 && x is >= 6 and < 14));
+        var scores = new float[H * W];
+        model.ScoreMissing(holed, scores);
+        Assert.Equal(scores.Sum(v => (double)v * v), model.SquaredShortfall(holed), 3);
+        Assert.True(model.SquaredShortfall(holed) > 1000);
     }
 }

@@ -146,13 +146,13 @@ public sealed class VoxelVariationDetector : IAnomalyDetector, IGeometryDetector
             map.Data[p] = column[Cell(x, 0) * g + Cell(y, 1)];
         }
         // The map maximum saturates (any point in a never-occupied voxel reaches the same value), so the object score is the
-        // Mahalanobis distance of the whole occupancy grid and the validity image under the per-voxel and per-pixel models.
+        // Mahalanobis distance of the whole occupancy grid under the per-voxel model, plus the squared missing-data scores of the scan's holes.
         // Models written before invalid-pixel scoring keep predicting exactly as they did (occupancy only).
         if (!_legacy)
         {
             var validity = new ScanValidityModel(_height, _width, _scans, _pixelValid);
             validity.ScoreMissing(scan, map.Data);
-            squared += validity.SquaredDistance(scan);
+            squared += validity.SquaredShortfall(scan);
         }
         return new Prediction((float)Math.Sqrt(squared), map);
     }
