@@ -80,48 +80,26 @@ public static class CliApp
     /// <summary>Prints a failure and returns its exit code: 2 for user and file-system errors, 130 for cancellation, else 1.</summary>
     internal static int Fail(Exception ex, CliConsole console, TextWriter stderr)
     {
-        var leaves = Leaves(ex);
-        if (leaves.All(IsUserFacing))
+        var leaves = Failure.Leaves(ex);
+        switch (Failure.Classify(ex))
         {
-            // Parallel work can fail on several inputs at once: name each of them (a few, then a count).
-            var messages = leaves.Select(UserMessage).Distinct().ToList();
-            foreach (string message in messages.Take(MaxErrorsShown)) stderr.WriteLine($"error: {message}");
-            if (messages.Count > MaxErrorsShown) stderr.WriteLine($"error: … and {messages.Count - MaxErrorsShown} more");
-            if (console.Verbose) foreach (var leaf in leaves) stderr.WriteLine(leaf);
-            return UserError;
+            case FailureKind.User:
+                // Parallel work can fail on several inputs at once: name each of them (a few, then a count).
+                var messages = leaves.Select(Failure.UserMessage).Distinct().ToList();
+                foreach (string message in messages.Take(MaxErrorsShown)) stderr.WriteLine($"error: {message}");
+                if (messages.Count > MaxErrorsShown) stderr.WriteLine($"error: … and {messages.Count - MaxErrorsShown} more");
+                if (console.Verbose) foreach (var leaf in leaves) stderr.WriteLine(leaf);
+                return UserError;
+            case FailureKind.Cancelled:
+                stderr.WriteLine("cancelled.");
+                return Cancelled;
+            default:
+                var inner = leaves.First(l => !Failure.IsUserFacing(l) && l is not OperationCanceledException);
+                stderr.WriteLine($"internal error: {inner.GetType().Name}: {inner.Message}");
+                stderr.WriteLine(console.Verbose ? inner.ToString() : "Run again with --verbose for the stack trace, and please report it.");
+                return InternalError;
         }
-        if (leaves.All(l => l is OperationCanceledException or InspectaUserException))
-        {
-            stderr.WriteLine("cancelled.");
-            return Cancelled;
-        }
-        var inner = leaves.First(l => !IsUserFacing(l) && l is not OperationCanceledException);
-        stderr.WriteLine($"internal error: {inner.GetType().Name}: {inner.Message}");
-        stderr.WriteLine(console.Verbose ? inner.ToString() : "Run again with --verbose for the stack trace, and please report it.");
-        return InternalError;
     }
 
     private const int MaxErrorsShown = 5;
-
-    /// <summary>
-    /// User mistakes and file-system problems (missing folder, unwritable output, a directory where a file
-    /// belongs): the user can fix them, and their message names the path.
-    /// </summary>
-    private static bool IsUserFacing(Exception ex) => ex is InspectaUserException or IOException or UnauthorizedAccessException;
-
-    private static string UserMessage(Exception ex) => ex is InspectaUserException ? ex.Message : $"cannot access a file: {ex.Message}";
-
-    /// <summary>The exceptions behind wrappers (aggregates from parallel loops, reflection), flattened.</summary>
-    private static List<Exception> Leaves(Exception ex)
-    {
-        var leaves = new List<Exception>();
-        void Walk(Exception e)
-        {
-            if (e is AggregateException agg) { foreach (var inner in agg.InnerExceptions) Walk(inner); return; }
-            if (e is System.Reflection.TargetInvocationException { InnerException: { } wrapped }) { Walk(wrapped); return; }
-            leaves.Add(e);
-        }
-        Walk(ex);
-        return leaves.Count > 0 ? leaves : [ex];
-    }
 }

@@ -19,7 +19,7 @@ internal static class EvalCommand
         var category = new Option<string>("--category") { Description = "Category to evaluate, e.g. bottle.", Required = true };
         var maps = new Option<string?>("--maps") { Description = "Folder of float32 TIFF anomaly maps laid out as <maps>/<category>/test/<defect>/<id>.tiff (or <defect>/<id>.tiff right under it, as `inspecta predict --input <category>/test` writes them)." };
         var model = new Option<string?>("--model") { Description = "Instead of --maps: run this fitted model (.inspecta) on the test set; adds timing and the stored threshold." };
-        var saveMaps = new Option<string?>("--save-maps") { Description = "With --model: also write the maps as <dir>/<category>/test/<defect>/<id>.tiff (with --report or --json <file> on MVTec AD-style data they are written anyway, by default beside that file as <name>_maps)." };
+        var saveMaps = new Option<string?>("--save-maps") { Description = "With --model: also write the maps as <dir>/<category>/test/<defect>/<id>.tiff (with --report on MVTec AD-style data they are written anyway, by default beside the report as <name>_maps; the --json file then records them for `inspecta report`)." };
         var limits = new Option<string>("--limits") { Description = "FPR integration limits for AU-PRO / AU-sPRO.", DefaultValueFactory = _ => "0.01,0.05,0.1,0.3,1.0" };
         var proThresholds = new Option<int?>("--pro-thresholds") { Description = "Also compute AU-PRO from N equidistant thresholds (the MVTec 3D-AD code's variant)." };
         var json = new Option<string?>("--json") { Description = "Write the metrics as JSON to this file, or to stdout when no file is given.", Arity = ArgumentArity.ZeroOrOne };
@@ -73,8 +73,9 @@ internal static class EvalCommand
                     EvalPointCloudCommand.RejectMapOnlyOptions(parse, report, saveMaps, validationMaps, minDefectArea, limits, proThresholds);
                     return EvalPointCloudCommand.Run(console, trained, modelCategory, jsonToStdout, jsonPath, parse.GetValue(threshold), curvesDir);
                 }
-                // The report and the eval JSON (for `inspecta report` later) point at map files, so they must exist on disk.
-                if (mapsRoot is null && (parse.GetValue(report) ?? jsonPath) is { } target && modelCategory.Format != DatasetFormat.MvtecLoco)
+                // The report points at map files, so they must exist on disk (a full category's maps are hundreds of MB:
+                // written for --report only; the eval JSON records them for `inspecta report` when they were saved).
+                if (mapsRoot is null && parse.GetValue(report) is { } target && modelCategory.Format != DatasetFormat.MvtecLoco)
                 {
                     mapsRoot = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target))!, Path.GetFileNameWithoutExtension(target) + "_maps");
                     console.Info($"note: writing the anomaly maps to {mapsRoot} for the report (--save-maps chooses the folder)", jsonToStdout);
@@ -119,7 +120,7 @@ internal static class EvalCommand
             }
 
             string? reportPath = parse.GetValue(report);
-            if ((reportPath is not null || jsonPath is not null) && !input.IsLoco)
+            if ((reportPath is not null || jsonPath is not null) && !input.IsLoco && mapsRoot is not null)
             {
                 // What `inspecta report <eval.json>` needs later, and the report itself when asked for.
                 var test = DatasetReader.Open(parse.GetValue(dataset)!).Get(input.Category).Test;
@@ -239,8 +240,7 @@ internal static class EvalCommand
         }
         if (resized > 0) notes.Add($"{resized} validation maps were resized bilinearly to the test maps' size {testSize.Width}×{testSize.Height}.");
         int area = minDefectArea ?? ThresholdCalibration.DefaultMinDefectArea(good[0].Height, good[0].Width);
-        if (area >= good[0].Height * good[0].Width)
-            throw new InspectaUserException($"--min-defect-area {area} px is not smaller than a whole map ({good[0].Width}×{good[0].Height} = {good[0].Height * good[0].Width} px).");
+        ThresholdCalibration.RequireMinDefectAreaBelowMap(area, good[0].Height, good[0].Width);
         reports.Add(("max", ThresholdReport.At(input.Images, ThresholdCalibration.MaxOfScores(good))));
         reports.Add(("quantile_0.99", ThresholdReport.At(input.Images, ThresholdCalibration.Quantile(good))));
         reports.Add(("k_sigma_3", ThresholdReport.At(input.Images, ThresholdCalibration.KSigma(good))));

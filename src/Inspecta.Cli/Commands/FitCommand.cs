@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Inspecta.Datasets;
 using Inspecta.Detectors;
+using Inspecta.Detectors.FeatureDictionary;
 
 namespace Inspecta.Cli.Commands;
 
@@ -68,8 +69,8 @@ internal static class FitCommand
             var train = cat.RequireTrain();
             bool asJson = parse.GetValue(json);
             options = options with { TextureCategory = cat.IsTexture };
-            if (cat.IsTexture && options.ImageSize is null && entry.Method == Inspecta.Detectors.FeatureDictionary.FeatureDictionaryDetector.MethodId)
-                console.Info($"{cat.Name} is a texture category: {entry.Method} works at {Inspecta.Detectors.FeatureDictionary.FeatureDictionaryDetector.DefaultTextureImageSize}×{Inspecta.Detectors.FeatureDictionary.FeatureDictionaryDetector.DefaultTextureImageSize} (--image-size overrides)", asJson);
+            if (cat.IsTexture && options.ImageSize is null && entry.Method == FeatureDictionaryDetector.MethodId)
+                console.Info($"{cat.Name} is a texture category: {entry.Method} works at {FeatureDictionaryDetector.DefaultTextureImageSize}×{FeatureDictionaryDetector.DefaultTextureImageSize} (--image-size overrides)", asJson);
             console.Info($"fitting {entry.Method} on {cat.Name}: {train.Count} train, {cat.Validation.Count} validation images", asJson);
             using var model = console.RunWithProgress("fit", p =>
                 ModelTrainer.Train(entry.Create(options), train, cat.Validation, parse.GetValue(minArea), p, default, cat.Path, cat.Name), asJson);

@@ -74,6 +74,9 @@ internal static class PredictCommand
             if (output == folder || output.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 throw InspectaUserException.ForFile(output, $"--out must not be the input folder or inside it ({folder}); the results would be read as inputs next time.");
         }
+        if (samples.GroupBy(s => s.Id).FirstOrDefault(g => g.Count() > 1) is { } clash)
+            throw InspectaUserException.ForFile(clash.First().GeometryPath ?? clash.First().Path,
+                $"two inputs would write the same outputs '{clash.Key}.*' (also {clash.Skip(1).First().GeometryPath ?? clash.Skip(1).First().Path}); predict them separately.");
         var inputs = samples.SelectMany(s => new[] { s.Path, s.GeometryPath }).Where(p => !string.IsNullOrEmpty(p)).Select(p => OutputPaths.Resolved(p!)).ToHashSet();
         foreach (var sample in samples)
         {
@@ -139,12 +142,12 @@ internal static class PredictCommand
 
     private static string Csv(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : s;
 
-    /// <summary>One image, or every image under a folder (ids are relative paths without extension).</summary>
     /// <summary>Ground-truth masks of a dataset folder (MVTec <c>ground_truth/</c>, <c>*_mask.png</c>) are not inputs.</summary>
     private static bool IsGroundTruth(string relativePath) =>
         relativePath.Split(Path.DirectorySeparatorChar).SkipLast(1).Contains("ground_truth", StringComparer.OrdinalIgnoreCase)
         || Path.GetFileNameWithoutExtension(relativePath).EndsWith("_mask", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>One image, or every image under a folder (ids are relative paths without extension).</summary>
     internal static IReadOnlyList<Sample> ListImages(string input)
     {
         if (File.Exists(input)) return [new Sample(Path.GetFileNameWithoutExtension(input), Path.GetFullPath(input), Split.Test, "unlabelled")];

@@ -24,6 +24,12 @@ public static class ModelTrainer
         if (minDefectArea is <= 0) throw new InspectaUserException($"--min-defect-area must be positive, got {minDefectArea}.");
         var validationGood = validation.Where(s => s.IsGood).ToArray();
 
+        // Checked again on the maps after fitting; a 2D image's header already tells before minutes of fitting.
+        if (minDefectArea is int given && validationGood.FirstOrDefault(s => s.GeometryPath is null && (s.Image is not null || !string.IsNullOrEmpty(s.Path))) is { } first)
+        {
+            var info = first.ReadImageInfo();
+            ThresholdCalibration.RequireMinDefectAreaBelowMap(given, info.Height, info.Width);
+        }
         var sw = Stopwatch.StartNew();
         detector.Fit(train, progress, ct);
         double fitSeconds = sw.Elapsed.TotalSeconds;
@@ -52,8 +58,7 @@ public static class ModelTrainer
             else
             {
                 int area = minDefectArea ?? ThresholdCalibration.DefaultMinDefectArea(maps[0].Height, maps[0].Width);
-                if (area >= maps[0].Height * maps[0].Width)
-                    throw new InspectaUserException($"--min-defect-area {area} px is not smaller than the whole map ({maps[0].Width}×{maps[0].Height} = {maps[0].Height * maps[0].Width} px).");
+                ThresholdCalibration.RequireMinDefectAreaBelowMap(area, maps[0].Height, maps[0].Width);
                 float pixel = (float)ThresholdCalibration.MaxArea(maps, area);
                 thresholds = new CalibratedThresholds("max-area", pixel, imageMax, area, validationGood.Length);
                 if (maps.Min(m => TensorPrimitives.Min<float>(m!.Data)) == maps.Max(m => TensorPrimitives.Max<float>(m!.Data)))

@@ -33,7 +33,8 @@ public sealed class TrainedModel(IAnomalyDetector detector, CalibratedThresholds
             return new TrainedModel(detector, CalibratedThresholds.FromJson(reader.Manifest["thresholds"]), TrainingSummary.FromJson(reader.Manifest["training"]));
         }
         // The manifest is read field by field with typed accessors: a hand-edited or foreign file fails in them.
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException or KeyNotFoundException or ArgumentException)
+        // (A missing key shows as a NullReferenceException from the `!`-accessors, a mistyped one as InvalidOperationException.)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException or KeyNotFoundException)
         {
             (detector as IDisposable)?.Dispose();
             throw InspectaUserException.ForFile(path, $"the model manifest is malformed ({ex.Message}).");

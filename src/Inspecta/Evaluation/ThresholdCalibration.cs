@@ -146,6 +146,13 @@ public static class ThresholdCalibration
     /// <summary>The thesis' default minimum defect area: 0.1% of the image area, at least one pixel.</summary>
     public static int DefaultMinDefectArea(int height, int width) => Math.Max(1, (int)Math.Ceiling(DefaultMaxAreaFraction * height * width));
 
+    /// <summary>A minimum defect area must be smaller than a whole map, or max-area calibration flags everything.</summary>
+    public static void RequireMinDefectAreaBelowMap(int area, int height, int width)
+    {
+        if (area >= (long)height * width)
+            throw new InspectaUserException($"--min-defect-area {area} px is not smaller than a whole map ({width}×{height} = {(long)height * width} px).");
+    }
+
     /// <summary>Largest connected component of {score &gt; threshold} over all maps.</summary>
     public static int LargestComponent(IReadOnlyList<AnomalyMap> maps, float threshold, Connectivity connectivity)
     {

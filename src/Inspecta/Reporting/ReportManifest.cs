@@ -73,7 +73,7 @@ public sealed record ReportManifest(IReadOnlyList<ReportManifestImage> Images)
         if (top["protocol"]?.GetValueKind() == System.Text.Json.JsonValueKind.String && top["protocol"]!.GetValue<string>() == "point_cloud")
             throw InspectaUserException.ForFile(path, "holds point-cloud results; HTML reports support 2D anomaly maps only.");
         if (top[JsonKey] is not JsonObject o)
-            throw InspectaUserException.ForFile(path, $"has no \"{JsonKey}\" section: write it with `inspecta eval … --json {Path.GetFileName(path)}` (it records the images, ground truth and maps the report shows).");
+            throw InspectaUserException.ForFile(path, $"has no \"{JsonKey}\" section: write it with `inspecta eval … --json {Path.GetFileName(path)}` from --maps, or from --model with --save-maps (it records the images, ground truth and maps the report shows).");
         try
         {
             var images = new List<ReportManifestImage>();

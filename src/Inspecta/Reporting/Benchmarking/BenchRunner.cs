@@ -92,8 +92,10 @@ public static class BenchRunner
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var cause = Unwrap(e);
-            return row with { Error = cause.Message, ErrorIsUserError = cause is InspectaUserException, PeakRssMegabytes = PeakMemory.PeakBytes() / MiB };
+            bool user = Failure.Classify(e) == FailureKind.User;
+            var leaves = Failure.Leaves(e);
+            var cause = user ? leaves[0] : leaves.First(l => !Failure.IsUserFacing(l));
+            return row with { Error = user ? Failure.UserMessage(cause) : cause.Message, ErrorIsUserError = user, PeakRssMegabytes = PeakMemory.PeakBytes() / MiB };
         }
         finally
         {
@@ -208,24 +210,6 @@ public static class BenchRunner
     /// <summary>A backbone path shows as its file name (tables stay readable); preset names as given.</summary>
     private static string BackboneLabel(string? backbone) =>
         backbone is null ? "default" : File.Exists(backbone) ? Path.GetFileName(backbone) : backbone;
-
-    /// <summary>The exception behind wrappers (parallel loops, reflection), so user errors are recognised as such.</summary>
-    private static Exception Unwrap(Exception e)
-    {
-        for (int depth = 0; depth < 16; depth++)
-        {
-            Exception? next = e switch
-            {
-                AggregateException agg => agg.Flatten().InnerExceptions is var all && all.OfType<InspectaUserException>().FirstOrDefault() is { } user
-                    ? user : all.Count == 1 ? all[0] : null,
-                System.Reflection.TargetInvocationException { InnerException: { } inner } => inner,
-                _ => null,
-            };
-            if (next is null) return e;
-            e = next;
-        }
-        return e;
-    }
 
     private static string Safe(string s) => string.Concat(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 
