@@ -53,10 +53,11 @@ public sealed class PointCloudEvaluator
         {
             if (_objectScores.Count == 0) throw new InspectaUserException($"{category}: no test clouds to evaluate.");
             int positives = _objectPositive.Count(p => p);
-            double objectAuroc = positives == 0 || positives == _objectPositive.Count ? double.NaN
-                : RankingMetrics.Compute(_objectScores.ToArray(), _objectPositive.ToArray(), "object_roc").Auroc;
+            var objectRanking = positives == 0 || positives == _objectPositive.Count ? null
+                : RankingMetrics.Compute(_objectScores.ToArray(), _objectPositive.ToArray(), "object_roc");
+            double objectAuroc = objectRanking?.Auroc ?? double.NaN;
             var curves = new List<Curve>();
-            if (double.IsFinite(objectAuroc)) curves.Add(RankingMetrics.Compute(_objectScores.ToArray(), _objectPositive.ToArray(), "object_roc").Roc);
+            if (objectRanking is not null && double.IsFinite(objectAuroc)) curves.Add(objectRanking.Roc);
             int anomalousPoints = _pointPositive.Count(p => p);
             double pointAuroc = double.NaN, pointAp = double.NaN;
             if (anomalousPoints > 0 && anomalousPoints < _pointPositive.Count)
