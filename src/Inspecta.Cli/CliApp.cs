@@ -43,7 +43,7 @@ public static class CliApp
         var console = new CliConsole(stdout, stderr);
         var root = BuildRoot(console);
         ParseResult parse = root.Parse(args);
-        var errors = parse.Errors.Select(e => e.Message).Concat(EmptyValues(parse.RootCommandResult)).ToList();
+        var errors = parse.Errors.Select(e => PlainTypeNames(e.Message)).Concat(EmptyValues(parse.RootCommandResult)).ToList();
         if (errors.Count > 0)
         {
             foreach (var error in errors) stderr.WriteLine($"error: {error}");
@@ -60,6 +60,18 @@ public static class CliApp
             return Fail(ex, console, stderr);
         }
     }
+
+    /// <summary>System.CommandLine names the .NET type a value failed to parse as; users read "a whole number" better.</summary>
+    private static string PlainTypeNames(string message) => System.Text.RegularExpressions.Regex.Replace(message,
+        @"as expected type '(?:System\.Nullable`1\[)?System\.(\w+)\]?'",
+        m => "as " + (m.Groups[1].Value switch
+        {
+            "Int32" or "Int64" => "a whole number",
+            "UInt32" or "UInt64" => "a whole number ≥ 0",
+            "Single" or "Double" => "a number",
+            "Boolean" => "true or false",
+            var other => other,
+        }));
 
     /// <summary>An empty value ('') is never a valid path, name or number: say which option got one.</summary>
     private static IEnumerable<string> EmptyValues(CommandResult result)

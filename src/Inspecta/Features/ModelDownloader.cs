@@ -91,6 +91,7 @@ public static class ModelDownloader
     public static IReadOnlyList<(string Path, long Bytes, string? Preset)> List(string? cacheDirectory = null)
     {
         string dir = cacheDirectory ?? ModelCache.Directory;
+        if (File.Exists(dir)) throw InspectaUserException.ForFile(dir, "the model cache (INSPECTA_MODELS) is a file, not a folder.");
         if (!Directory.Exists(dir)) return [];
         return Directory.GetFiles(dir, "*.onnx").Order(StringComparer.Ordinal)
             .Select(f => (f, new FileInfo(f).Length, BackbonePreset.ForFile(f)?.Name)).ToArray();

@@ -241,3 +241,15 @@ public class BackboneUserErrorTests
         Assert.Contains("overflowed", r.Stderr);
     }
 }
+
+public class ParseMessageTests
+{
+    [Fact]
+    public void Values_of_the_wrong_type_are_named_in_plain_words()
+    {
+        var r = CliRunner.Run("eval", "--dataset", "d", "--category", "c", "--maps", "m", "--min-defect-area", "0.5");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("as a whole number", r.Stderr);
+        Assert.DoesNotContain("System.", r.Stderr);
+    }
+}
