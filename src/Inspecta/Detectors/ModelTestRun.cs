@@ -32,7 +32,7 @@ public static class ModelTestRun
         if (test.Count == 0) throw new InspectaUserException($"Category '{category.Name}' has no test images.");
         var images = new EvaluatedImage[test.Count];
         var times = new double[test.Count];
-        int resized = 0;
+        int resized = 0, ownScores = 0;
         // One image at a time: the timings are per-image latencies (each prediction already uses every core).
         for (int i = 0; i < test.Count; i++)
         {
@@ -42,6 +42,7 @@ public static class ModelTestRun
             var p = model.Detector.Predict(s);
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             var map = p.Map ?? throw new InspectaUserException($"Method {model.Detector.Method} produces no anomaly map; eval needs one.");
+            if (p.Score != map.Max()) ownScores++;
             var gt = s.LoadGroundTruth();
             if (map.Height != gt.Height || map.Width != gt.Width)
             {
@@ -58,7 +59,8 @@ public static class ModelTestRun
             images[i] = new EvaluatedImage(s.Label, s.Id, p.Score, map, gt) { Channels = channels is { Count: > 0 } ? channels : null };
             progress?.Report(new ProgressUpdate("predict", i + 1, test.Count));
         }
-        var notes = new List<string> { $"image scores are {model.Detector.Method}'s own scores (not necessarily the map maximum)" };
+        var notes = new List<string>();
+        if (ownScores > 0) notes.Add($"image scores are {model.Detector.Method}'s own scores: for {ownScores} of {test.Count} images not the map maximum.");
         if (resized > 0) notes.Add($"{resized} of {test.Count} maps differed in size from their ground truth; resized bilinearly to it.");
         return new Result(new EvaluationInput(category.Name, images, locoDefects) { Notes = notes }, times);
     }

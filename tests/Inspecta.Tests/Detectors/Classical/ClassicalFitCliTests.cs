@@ -70,7 +70,8 @@ public class ClassicalFitCliTests
         var eval = CliRunner.Run("eval", "--model", tmp["m.inspecta"], "--dataset", tmp["data"], "--category", "marble", "--json");
         Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
         var metrics = JsonNode.Parse(eval.Stdout)!;
-        Assert.InRange(metrics["pixel_auroc"]!.GetValue<double>(), 0.5, 1.0);
+        // Measured 0.945 (grayscale texture-gmm on the same data: 0.845); marble's colour defects need the chromaticity models.
+        Assert.InRange(metrics["pixel_auroc"]!.GetValue<double>(), 0.85, 1.0);
         // The method's own k-sigma threshold is reported beside the pipeline's stored calibration.
         var own = metrics["thresholds"]!["method_k-sigma"]!;
         Assert.Equal(reader.Parameters["k_sigma_thresholds"]!["pixel"]!.GetValue<float>(), own["threshold"]!.GetValue<double>(), 5);
