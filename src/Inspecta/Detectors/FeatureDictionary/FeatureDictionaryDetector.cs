@@ -72,7 +72,10 @@ public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable
     }
 
     /// <summary>Patch grid side: patches of side P at step s inside the S×S working image.</summary>
-    private int GridSize => (_imageSize - _patch) / _stride + 1;
+    private int GridSize => Grid(_imageSize);
+
+    /// <summary>Patch grid side over a square of <paramref name="side"/> working pixels.</summary>
+    private int Grid(int side) => (side - _patch) / _stride + 1;
 
     public void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
     {
@@ -92,14 +95,16 @@ public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable
         _layer = deepest.Name;
         int layerIndex = layers.ToList().IndexOf(_layer);
 
-        int grid = GridSize, patches = grid * grid, channels = deepest.Channels;
+        // Training patches also come from the mirrored margin: they look like the image's border patches, which are
+        // otherwise too rare (one row in ~60) for a small dictionary to cover.
+        int grid = Grid(_source.Preprocessing.NetworkSize), patches = grid * grid, channels = deepest.Channels;
         int perImage = Math.Clamp(_trainingPatches / good.Count, 1, patches);
         var rng = new Random(_seed);
         var data = new float[good.Count * perImage * channels];
         var picks = new int[perImage];
         _source.ExtractAll(good, (i, f) =>
         {
-            var descriptors = PatchDescriptors(f.Maps[layerIndex]);
+            var descriptors = PatchDescriptors(f.Maps[layerIndex], withMargin: true);
             // Partial Fisher–Yates: perImage distinct random patches of this image.
             var order = Enumerable.Range(0, patches).ToArray();
             for (int k = 0; k < perImage; k++) { int j = k + rng.Next(patches - k); (order[k], order[j]) = (order[j], order[k]); picks[k] = order[k]; }
@@ -139,10 +144,11 @@ public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable
     /// One descriptor per patch (patch-major rows, G² × C): the feature map is resampled bilinearly to
     /// the stride grid (S/s cells), then every patch averages its (P/s)² cells.
     /// </summary>
-    private float[] PatchDescriptors(FeatureMap map)
+    private float[] PatchDescriptors(FeatureMap map, bool withMargin = false)
     {
-        map = map.CropBorder(_source!.Preprocessing.ReflectPad / _source.Backbone.Info.Output(_layer!).Stride);
-        int cells = _imageSize / _stride, window = _patch / _stride, grid = GridSize, c = map.Channels;
+        int side = withMargin ? _source!.Preprocessing.NetworkSize : _imageSize;
+        if (!withMargin) map = map.CropBorder(_source!.Preprocessing.ReflectPad / _source.Backbone.Info.Output(_layer!).Stride);
+        int cells = side / _stride, window = _patch / _stride, grid = Grid(side), c = map.Channels;
         var planes = PatchEmbedding.ResizePlanes(map.Item(0).ToArray(), c, map.Height, map.Width, cells, cells);
         var rows = new float[grid * grid * c];
         float inv = 1f / (window * window);
