@@ -14,6 +14,8 @@ namespace Inspecta.Detectors.FeatureDictionary;
 /// interpolated bilinearly between patch centres to a full-resolution map.
 /// The backbone runs once per image (not once per patch): the deepest map is resampled to the patch
 /// grid and averaged over each patch's footprint, which is the average pooling of the patch's features.
+/// So that border patches do not carry the network's zero padding, the image is mirrored by a margin first
+/// (see <see cref="ReflectMargin"/>).
 /// </summary>
 public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable
 {
