@@ -36,16 +36,10 @@ public sealed record Sample(string Id, string Path, Split Split, string Label)
 
     private static ImageF RequireFinite(ImageF image, string path)
     {
-        // One vectorised pass: the sum is finite unless a value is (or the values are so huge that they overflow it).
-        if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum<float>(image.Data))) return image;
-        int plane = image.PlaneSize;
-        for (int i = 0; i < image.Data.Length; i++)
-        {
-            if (float.IsFinite(image.Data[i])) continue;
-            int p = i % plane;
-            throw InspectaUserException.ForFile(path, $"pixel x={p % image.Width}, y={p / image.Width} (channel {i / plane}) is {image.Data[i]}; images must hold finite values.");
-        }
-        return image;
+        int bad = image.Data.AsSpan().IndexOfAnyExceptInRange(float.MinValue, float.MaxValue); // NaN and ±Inf are outside
+        if (bad < 0) return image;
+        int plane = image.PlaneSize, p = bad % plane;
+        throw InspectaUserException.ForFile(path, $"pixel x={p % image.Width}, y={p / image.Width} (channel {bad / plane}) is {image.Data[bad]}; images must hold finite values.");
     }
 
     /// <summary>Width, height and channels of the image from its header only (or from <see cref="Image"/>).</summary>

@@ -23,5 +23,12 @@ public static class Padding
         return padded;
     }
 
-    private static int Mirror(int i, int n) => i < 0 ? -i : i >= n ? 2 * n - 2 - i : i;
+    /// <summary>Whole-sample mirror index (numpy "reflect": the edge is not repeated), valid for any offset.</summary>
+    internal static int Mirror(int i, int n)
+    {
+        if (n == 1) return 0;
+        int period = 2 * (n - 1);
+        i = Math.Abs(i) % period;
+        return i < n ? i : period - i;
+    }
 }

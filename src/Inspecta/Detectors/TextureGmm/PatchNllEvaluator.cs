@@ -47,20 +47,13 @@ internal sealed class PatchNllEvaluator
         var padded = new float[ph * paddedWidth];
         for (int py = 0; py < ph; py++)
         {
-            int sy = Mirror(py - r, height);
+            int sy = Imaging.Padding.Mirror(py - r, height);
             for (int px = 0; px < paddedWidth; px++)
-                padded[py * paddedWidth + px] = image[sy * width + Mirror(px - r, width)];
+                padded[py * paddedWidth + px] = image[sy * width + Imaging.Padding.Mirror(px - r, width)];
         }
         return padded;
     }
 
-    private static int Mirror(int i, int n)
-    {
-        if (n == 1) return 0;
-        int period = 2 * (n - 1);
-        i = Math.Abs(i) % period;
-        return i < n ? i : period - i;
-    }
 
     /// <summary>NLL of every pixel's patch of an H×W image into <paramref name="output"/> (H×W).</summary>
     public void Evaluate(ReadOnlySpan<float> image, int height, int width, float[] output)
