@@ -1,3 +1,4 @@
+using Inspecta.Detectors.Registry;
 using System.Diagnostics;
 using Inspecta.Datasets;
 using Inspecta.Detectors;
@@ -45,7 +46,10 @@ public static class BtfFigures
 
     private static void Run(string method, Category category, string? backbone)
     {
-        var detector = DetectorCatalog.Get(method).Create(new FitOptions { Backbone = backbone });
+        var descriptor = MethodRegistry.Default.Get(method);
+        var options = descriptor.DefaultOptions();
+        if (backbone is not null && descriptor.Schema.Find("backbone") is { } b) options = descriptor.Schema.With(options, [(b, backbone)]);
+        var detector = descriptor.Create(options);
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         detector.Fit(category.Train);

@@ -32,9 +32,9 @@ public class ClassicalBenchmarks
     public void SetupVariation()
     {
         var train = Train(8);
-        _variation = new VariationModelDetector(new FitOptions());
+        _variation = new VariationModelDetector(new VariationOptions());
         _variation.Fit(train);
-        _variationRigid = new VariationModelDetector(new FitOptions { Alignment = "rigid" });
+        _variationRigid = new VariationModelDetector(new VariationOptions { Alignment = "rigid" });
         _variationRigid.Fit(train);
         _aligner = PhaseCorrelationAligner.FromReference(AlignmentMode.Rigid, train[0].Image!, VariationModelDetector.AlignmentWorkSize);
         _test = Good(Part(100), 100);
@@ -44,7 +44,7 @@ public class ClassicalBenchmarks
     [GlobalSetup(Target = nameof(TextureGmm))]
     public void SetupTexture()
     {
-        _texture = new TextureGmmDetector(new FitOptions());
+        _texture = new TextureGmmDetector(new TextureGmmOptions());
         _texture.Fit(Train(6));
         _test = Good(Part(100), 100);
     }
@@ -52,7 +52,7 @@ public class ClassicalBenchmarks
     [GlobalSetup(Target = nameof(TextureGmm8))]
     public void SetupTexture8()
     {
-        _texture8 = new TextureGmmDetector(new FitOptions { GmmComponents = [8] });
+        _texture8 = new TextureGmmDetector(new TextureGmmOptions { GmmComponents = [8] });
         _texture8.Fit(Train(6));
         _test = Good(Part(100), 100);
     }
@@ -60,7 +60,7 @@ public class ClassicalBenchmarks
     [GlobalSetup(Target = nameof(TextureGmmChroma))]
     public void SetupTextureChroma()
     {
-        _textureChroma = new TextureGmmDetector(new FitOptions { Chroma = true });
+        _textureChroma = new TextureGmmDetector(new TextureGmmOptions { Chroma = true });
         _textureChroma.Fit(Train(6));
         _test = Good(Part(100), 100);
     }

@@ -28,10 +28,10 @@ public static class DeepFeatureFigures
         {
             switch (m)
             {
-                case "patchcore": Run($"PatchCore 10%", new PatchCoreDetector(new FitOptions { Backbone = backbone, CoresetRatio = 0.1 }), train, test, bottle); break;
-                case "patchcore1": Run($"PatchCore 1%", new PatchCoreDetector(new FitOptions { Backbone = backbone, CoresetRatio = 0.01 }), train, test, bottle); break;
-                case "padim": Run("PaDiM", new PadimDetector(new FitOptions { Backbone = backbone }), train, test, bottle); break;
-                case "spade": Run("SPADE", new SpadeDetector(new FitOptions { Backbone = backbone }), train, test, bottle); break;
+                case "patchcore": Run($"PatchCore 10%", new PatchCoreDetector(new PatchCoreOptions { Backbone = backbone, CoresetRatio = 0.1 }), train, test, bottle); break;
+                case "patchcore1": Run($"PatchCore 1%", new PatchCoreDetector(new PatchCoreOptions { Backbone = backbone, CoresetRatio = 0.01 }), train, test, bottle); break;
+                case "padim": Run("PaDiM", new PadimDetector(new PadimOptions { Backbone = backbone }), train, test, bottle); break;
+                case "spade": Run("SPADE", new SpadeDetector(new SpadeOptions { Backbone = backbone }), train, test, bottle); break;
                 default: throw new ArgumentException($"unknown method {m}");
             }
         }

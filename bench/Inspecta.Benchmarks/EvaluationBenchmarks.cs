@@ -166,12 +166,12 @@ public static class EvaluationFigures
     }
 
     /// <summary>Wall time of each progress stage (first report → last report).</summary>
-    private sealed class StageTimer : IProgress<Inspecta.Detectors.ProgressUpdate>
+    private sealed class StageTimer : IProgress<ProgressUpdate>
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly List<(string Stage, double Start, double End)> _stages = [];
 
-        public void Report(Inspecta.Detectors.ProgressUpdate value)
+        public void Report(ProgressUpdate value)
         {
             lock (_stages)
             {

@@ -58,7 +58,7 @@ public static class SearchFigures
         // Layers as PatchCore picks them by default: the last two of the backbone's feature outputs.
         using var source = Inspecta.Features.FeatureSource.Open(backbone, Inspecta.Features.Preprocessing.For(224, false), null,
             all => all.TakeLast(2).ToArray());
-        var embedder = new Inspecta.Detectors.PatchCore.PatchCoreEmbedder(1024, 1024);
+        var embedder = new Inspecta.Detectors.Components.PatchEmbedder(1024, 1024);
         var rows = new List<float[]>();
         source.ExtractAll(train, (_, f) => rows.Add(embedder.Embed(f.Maps).Rows));
         float[] all = rows.SelectMany(r => r).ToArray();

@@ -10,7 +10,8 @@ public static class CliApp
 {
     public const int Ok = 0, InternalError = 1, UserError = 2, Cancelled = 130;
 
-    public static RootCommand BuildRoot(CliConsole console)
+    /// <param name="args">The command line: <c>fit</c>'s options depend on the method it names.</param>
+    public static RootCommand BuildRoot(CliConsole console, IReadOnlyList<string>? args = null)
     {
         var root = new RootCommand("Inspecta: unsupervised anomaly detection and localization for visual inspection (2D images and 3D scans).")
         {
@@ -26,7 +27,7 @@ public static class CliApp
             BenchCommand.Create(console),
             ModelsCommand.Create(console),
             EvalCommand.Create(console),
-            FitCommand.Create(console),
+            FitCommand.Create(console, args ?? []),
             PredictCommand.Create(console),
             PcCommand.Create(console),
             SynthCommand.Create(console),
@@ -41,9 +42,12 @@ public static class CliApp
     {
         if (args.Length == 0) args = ["--help"]; // bare `inspecta` explains itself (exit 0)
         var console = new CliConsole(stdout, stderr);
-        var root = BuildRoot(console);
+        var root = BuildRoot(console, args);
         ParseResult parse = root.Parse(args);
-        var errors = parse.Errors.Select(e => PlainTypeNames(e.Message)).Concat(EmptyValues(parse.RootCommandResult)).ToList();
+        var errors = parse.Errors.Select(e => MethodOptionHint(parse, PlainTypeNames(e.Message))).Concat(EmptyValues(parse.RootCommandResult)).ToList();
+        if (errors.Count > 0 && parse.CommandResult.Command.Name == "fit" && FitCommand.MethodHint(args) is { } hint
+            && Detectors.Registry.MethodRegistry.Default.Find(hint) is null)
+            errors.Insert(0, $"Unknown method '{hint}'. Known methods: {string.Join(", ", Detectors.Registry.MethodRegistry.Default.All.Select(m => m.Id))}.");
         if (errors.Count > 0)
         {
             foreach (var error in errors) stderr.WriteLine($"error: {error}");
@@ -59,6 +63,18 @@ public static class CliApp
         {
             return Fail(ex, console, stderr);
         }
+    }
+
+    /// <summary>An option <c>fit</c> does not know may belong to another method: say which, since options depend on --method.</summary>
+    private static string MethodOptionHint(ParseResult parse, string message)
+    {
+        if (parse.CommandResult.Command.Name != "fit") return message;
+        var m = System.Text.RegularExpressions.Regex.Match(message, "'--([a-z0-9-]+)'");
+        if (!m.Success) return message;
+        var owners = Detectors.Registry.MethodRegistry.Default.All.Where(d => d.Schema.Find(m.Groups[1].Value) is not null).Select(d => d.Id).ToList();
+        if (owners.Count == 0) return message;
+        string method = FitCommand.MethodHint(parse.Tokens.Select(t => t.Value).ToArray()) is { } h ? $"not of {h}" : "and needs --method";
+        return $"{message} --{m.Groups[1].Value} is an option of {string.Join(", ", owners)}, {method} (`inspecta fit --method <id> --help` lists a method's options).";
     }
 
     /// <summary>System.CommandLine names the .NET type a value failed to parse as; users read "a whole number" better.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Inspecta.Datasets;
 using Inspecta.Evaluation;
+using Inspecta.Evaluation.Thresholds;
 
 namespace Inspecta.Cli.Commands;
 
@@ -50,10 +51,11 @@ internal static class EvalCommand
             options.Validate();
 
             string? mapsDir = parse.GetValue(maps), modelPath = parse.GetValue(model);
+            var evalCategory = new Lazy<Category>(() => DatasetReader.Open(parse.GetValue(dataset)!).Get(options.Category)); // opened once, when first needed
             if (parse.GetValue(report) is { } reportTarget)
             {
                 // Say so before any work: LOCO has no HTML report yet; and the file must be writable.
-                if (DatasetReader.Open(parse.GetValue(dataset)!).Get(options.Category).Format == DatasetFormat.MvtecLoco)
+                if (evalCategory.Value.Format == DatasetFormat.MvtecLoco)
                     throw new InspectaUserException("--report supports the MVTec AD protocol; MVTec LOCO AD reports are not implemented yet (use --json).");
                 OutputPaths.RequireHtmlFile(reportTarget, "--report");
             }
@@ -67,7 +69,7 @@ internal static class EvalCommand
             if (trained is not null)
             {
                 // Point-cloud datasets (Real3D-AD, Anomaly-ShapeNet) have per-point ground truth: object and point AUROC instead of maps.
-                var modelCategory = DatasetReader.Open(parse.GetValue(dataset)!).Get(options.Category);
+                var modelCategory = evalCategory.Value;
                 if (ModelPredictionSource.IsPointCloud(modelCategory.Format))
                 {
                     EvalPointCloudCommand.RejectMapOnlyOptions(parse, report, saveMaps, validationMaps, minDefectArea, limits, proThresholds);
@@ -84,8 +86,8 @@ internal static class EvalCommand
             Detectors.ModelTestRun.Result? run = null;
             var input = console.RunWithProgress("eval", p =>
             {
-                if (trained is null) return ObtainFromMaps(parse.GetValue(dataset)!, options.Category, mapsDir!, p);
-                run = ObtainFromModel(trained, parse.GetValue(dataset)!, options.Category, mapsRoot, p);
+                if (trained is null) return ObtainFromMaps(evalCategory.Value, mapsDir!, p);
+                run = ObtainFromModel(trained, evalCategory.Value, mapsRoot, p);
                 return run.Input;
             }, logToStderr: jsonToStdout);
             foreach (string note in input.Notes) console.Info($"note: {note}", jsonToStdout);
@@ -123,7 +125,7 @@ internal static class EvalCommand
             if ((reportPath is not null || jsonPath is not null) && !input.IsLoco && mapsRoot is not null)
             {
                 // What `inspecta report <eval.json>` needs later, and the report itself when asked for.
-                var test = DatasetReader.Open(parse.GetValue(dataset)!).Get(input.Category).Test;
+                var test = evalCategory.Value.Test;
                 var reportThreshold = EvalReport.Threshold(parse.GetValue(threshold), thresholds);
                 var context = EvalReport.Context(parse.GetValue(dataset)!, input.Category, mapsRoot!, modelPath);
                 string title = $"Inspecta evaluation: {input.Category}";
@@ -165,9 +167,8 @@ internal static class EvalCommand
     }
 
     /// <summary>Obtains the images from maps on disk; the test samples and ground truth come from the dataset reader.</summary>
-    internal static EvaluationInput ObtainFromMaps(string datasetRoot, string categoryName, string mapsRoot, IProgress<Detectors.ProgressUpdate> progress)
+    internal static EvaluationInput ObtainFromMaps(Category category, string mapsRoot, IProgress<ProgressUpdate> progress)
     {
-        var category = DatasetReader.Open(datasetRoot).Get(categoryName);
         IReadOnlyList<DefectSaturation>? loco = category.Format == DatasetFormat.MvtecLoco ? DefectSaturation.FromCategory(category) : null;
         return MapFolderSource.Load(mapsRoot, category.Name, category.Test,
             s => s.LoadGroundTruth(),
@@ -176,15 +177,14 @@ internal static class EvalCommand
     }
 
     /// <summary>Runs a fitted model on the category's test set (the detector computes; this only wires the dataset in).</summary>
-    internal static Detectors.ModelTestRun.Result ObtainFromModel(Detectors.TrainedModel model, string datasetRoot, string categoryName, string? saveMaps, IProgress<Detectors.ProgressUpdate> progress)
+    internal static Detectors.ModelTestRun.Result ObtainFromModel(Detectors.TrainedModel model, Category category, string? saveMaps, IProgress<ProgressUpdate> progress)
     {
-        var category = DatasetReader.Open(datasetRoot).Get(categoryName);
         var loco = category.Format == DatasetFormat.MvtecLoco ? DefectSaturation.FromCategory(category) : null;
         return Detectors.ModelTestRun.Run(model, category, loco, saveMaps, progress);
     }
 
     /// <summary>Evaluates in the protocol of the input's layout; returns the JSON, the human summary and the curves.</summary>
-    internal static (JsonObject Json, List<string> Summary, IReadOnlyList<Curve>? Curves) Evaluate(EvaluationInput input, EvaluationOptions options, IProgress<Detectors.ProgressUpdate> progress)
+    internal static (JsonObject Json, List<string> Summary, IReadOnlyList<Curve>? Curves) Evaluate(EvaluationInput input, EvaluationOptions options, IProgress<ProgressUpdate> progress)
     {
         if (input.IsLoco)
         {
@@ -221,30 +221,9 @@ internal static class EvalCommand
             if (minDefectArea is not null) throw new InspectaUserException("--min-defect-area needs --validation-maps.");
             return reports;
         }
-        if (!Directory.Exists(validationDir)) throw InspectaUserException.ForFile(validationDir, "validation map folder not found.");
-        var files = Directory.EnumerateFiles(validationDir, "*.tif*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
-        if (files.Count == 0) throw InspectaUserException.ForFile(validationDir, "contains no .tiff anomaly maps.");
-        var good = files.Select(MapFolderSource.ReadMap).ToList();
-        // Thresholds carry over only between maps of one size (the max-area rule counts pixels): validation maps are
-        // brought to the size the test maps are evaluated at, as the test maps themselves are.
-        var testSize = (input.Images[0].Map.Height, input.Images[0].Map.Width);
-        var firstSize = (good[0].Height, good[0].Width);
-        int resized = 0;
-        for (int i = 0; i < good.Count; i++)
-        {
-            if ((good[i].Height, good[i].Width) != firstSize)
-                throw InspectaUserException.ForFile(files[i], $"validation map is {good[i].Width}×{good[i].Height} but {files[0]} is {firstSize.Width}×{firstSize.Height}; all validation maps must share one size.");
-            if (firstSize == testSize) continue;
-            good[i] = Imaging.Resize.Bilinear(good[i], testSize.Height, testSize.Width);
-            resized++;
-        }
-        if (resized > 0) notes.Add($"{resized} validation maps were resized bilinearly to the test maps' size {testSize.Width}×{testSize.Height}.");
-        int area = minDefectArea ?? ThresholdCalibration.DefaultMinDefectArea(good[0].Height, good[0].Width);
-        ThresholdCalibration.RequireMinDefectAreaBelowMap(area, good[0].Height, good[0].Width);
-        reports.Add(("max", ThresholdReport.At(input.Images, ThresholdCalibration.MaxOfScores(good))));
-        reports.Add(("quantile_0.99", ThresholdReport.At(input.Images, ThresholdCalibration.Quantile(good))));
-        reports.Add(("k_sigma_3", ThresholdReport.At(input.Images, ThresholdCalibration.KSigma(good))));
-        reports.Add(($"max_area_{area}", ThresholdReport.At(input.Images, ThresholdCalibration.MaxArea(good, area))));
+        var good = ValidationMaps.Read(validationDir, input.Images[0].Map.Height, input.Images[0].Map.Width, notes);
+        foreach (var estimator in ValidationMaps.Estimators(minDefectArea, good[0].Height, good[0].Width))
+            reports.Add((estimator.Name, ThresholdReport.At(input.Images, estimator.Estimate(good))));
         return reports;
     }
 

@@ -3,77 +3,74 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Inspecta.Datasets;
 using Inspecta.Detectors;
-using Inspecta.Detectors.FeatureDictionary;
+using Inspecta.Detectors.Options;
+using Inspecta.Detectors.Registry;
 
 namespace Inspecta.Cli.Commands;
 
-/// <summary><c>inspecta fit</c>: fit any method on a category's good images, calibrate its threshold, save the model.</summary>
+/// <summary>
+/// <c>inspecta fit</c>: fit any method on a category's good images, calibrate its threshold, save the model. The method's own
+/// options are generated from its options record once <c>--method</c> (or <c>--config</c>) names it, so an option of another
+/// method is a parse error, and <c>fit --method X --help</c> lists exactly X's options with their defaults.
+/// </summary>
 internal static class FitCommand
 {
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, IReadOnlyList<string> args)
     {
+        var registry = MethodRegistry.Default;
         var dataset = new Option<string>("--dataset") { Description = "Dataset root or category folder.", Required = true };
         var category = new Option<string?>("--category") { Description = "Category name (optional when --dataset is one category)." };
         var format = new Option<string?>("--format") { Description = "Dataset layout (default: auto-detect)." };
-        var method = new Option<string>("--method") { Description = $"Method: {string.Join(", ", DetectorCatalog.All.Select(e => e.Method))}.", Required = true };
+        var method = new Option<string?>("--method") { Description = $"Method: {string.Join(", ", registry.All.Select(m => m.Id))}. Its options appear with `inspecta fit --method <id> --help`." };
+        var config = new Option<string?>("--config") { Description = "JSON file with the method and its options ({\"method\": …, \"options\": {…}}, keys as in model manifests); command-line options override it." };
         var output = new Option<string>("--out") { Description = "Model file to write (.inspecta).", Required = true };
-        var backbone = new Option<string?>("--backbone") { Description = "Backbone ONNX path or preset (default resnet50v2_imagenet_l123, from the model cache)." };
-        var layers = new Option<string?>("--layers") { Description = "Comma-separated backbone outputs, e.g. layer2,layer3." };
-        var coreset = new Option<double?>("--coreset") { Description = "PatchCore coreset ratio (default 0.1)." };
-        var imageSize = new Option<int?>("--image-size") { Description = "Square network input size (default 224)." };
-        var centerCrop = new Option<bool>("--center-crop") { Description = "Resize to 8/7 of --image-size and center-crop (the papers' 256 → 224 protocol)." };
-        var neighbours = new Option<int?>("--num-neighbours") { Description = "PatchCore image-score re-weighting neighbours (default 3; 1 = plain maximum)." };
-        var channels = new Option<int?>("--channels") { Description = "PaDiM random channel subset (default 100 for ResNet-18-like, 550 for 50-layer nets)." };
-        var maxMemory = new Option<string?>("--max-memory") { Description = "PaDiM memory limit, e.g. 8GB or 512MB (default 8GB)." };
-        var topImages = new Option<int?>("--top-images") { Description = "SPADE nearest training images K (default 50)." };
-        var seed = new Option<int>("--seed") { Description = "Random seed (coreset start, channel subset, validation split).", DefaultValueFactory = _ => 0 };
         var minArea = new Option<int?>("--min-defect-area") { Description = "Max-area calibration: minimum defect area in pixels (default 0.1 % of the image)." };
+        var threads = new Option<int?>("--threads") { Description = "Compute threads for methods that train a network (default: one per core)." };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary." };
-        var voxelResolution = new Option<int?>("--voxel-resolution") { Description = "voxel-vm: voxels per axis over the training bounding box (default 64)." };
-        var descriptor = new Option<string?>("--descriptor") { Description = "pc-patchcore patch descriptor: fpfh (default) or xyz (patch centroid; use with --register)." };
-        var centres = new Option<int?>("--centres") { Description = "pc-patchcore: patch centres per cloud by farthest-point sampling (default 512)." };
-        var patchPoints = new Option<int?>("--patch-points") { Description = "pc-patchcore: points per patch (default 64)." };
-        var register = new Option<bool>("--register") { Description = "pc-patchcore: align every cloud to the first training template (FPFH + RANSAC, then ICP) first." };
-        var cmd = new Command("fit", "Fit a detector on good training images, calibrate its threshold on good validation images, and save it.")
+
+        var descriptor = MethodHint(args) is { } hint ? registry.Find(hint) : null;
+        var binder = descriptor is null ? null : new MethodOptionBinder(descriptor.Schema, skip: []);
+        var cmd = new Command("fit", "Fit a detector on good training images, calibrate its threshold on good validation images, and save it. " +
+            (descriptor is null
+                ? "Each method has its own options: `inspecta fit --method <id> --help` lists them."
+                : $"Method {descriptor.Id}: {descriptor.Summary}."))
         {
-            dataset, category, format, method, output, backbone, layers, coreset, imageSize, centerCrop, neighbours, channels, maxMemory, topImages, seed, minArea, json,
-            voxelResolution, descriptor, centres, patchPoints, register,
+            dataset, category, format, method, config, output, minArea, threads, json,
         };
-        var classical = new ClassicalFitOptions();
-        classical.AddTo(cmd);
-        cmd.SetAction(parse =>
+        if (binder is not null) foreach (var o in binder.Options) cmd.Options.Add(o);
+        cmd.SetAction((parse, ct) => Task.FromResult(Run(parse, ct)));
+        return cmd;
+
+        int Run(ParseResult parse, CancellationToken ct)
         {
-            var entry = DetectorCatalog.Get(parse.GetValue(method)!);
-            var options = new FitOptions
-            {
-                Seed = parse.GetValue(seed),
-                Backbone = parse.GetValue(backbone),
-                Layers = parse.GetValue(layers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                ImageSize = parse.GetValue(imageSize),
-                CenterCrop = parse.GetValue(centerCrop),
-                CoresetRatio = parse.GetValue(coreset),
-                NumNeighbours = parse.GetValue(neighbours),
-                FeatureChannels = parse.GetValue(channels),
-                MaxMemoryBytes = parse.GetValue(maxMemory) is { } m ? ParseBytes(m) : null,
-                TopImages = parse.GetValue(topImages),
-                VoxelResolution = parse.GetValue(voxelResolution),
-                PointDescriptor = parse.GetValue(descriptor),
-                PatchCentres = parse.GetValue(centres),
-                PatchPoints = parse.GetValue(patchPoints),
-                Register = parse.GetValue(register),
-            };
-            options = classical.Apply(parse, options);
+            var fromFile = parse.GetValue(config) is string configPath ? ReadConfig(configPath, registry) : null;
+            string id = parse.GetValue(method) ?? fromFile?.Method.Id
+                ?? throw new InspectaUserException($"Choose a method with --method ({string.Join(", ", registry.All.Select(m => m.Id))}) or --config <file>.");
+            var chosen = registry.Get(id);
+            if (fromFile is not null && fromFile.Method != chosen)
+                throw new InspectaUserException($"--method {chosen.Id} does not match the config's method {fromFile.Method.Id}.");
+            if (chosen != descriptor || binder is null) throw new InvalidOperationException("fit options were generated for another method.");
+            var (options, given) = binder.Bind(parse, fromFile?.Options ?? chosen.DefaultOptions());
+            chosen.Schema.Validate(options); // before minutes of reading data
+            if (parse.GetValue(threads) is < 1) throw new InspectaUserException($"--threads must be at least 1, got {parse.GetValue(threads)}.");
+
             string outPath = parse.GetValue(output)!;
             OutputPaths.RequireWritableFile(outPath, "--out");
+            bool asJson = parse.GetValue(json);
             var cat = OpenCategory(parse.GetValue(dataset)!, parse.GetValue(category), parse.GetValue(format), options.Seed);
             var train = cat.RequireTrain();
-            bool asJson = parse.GetValue(json);
-            options = options with { TextureCategory = cat.IsTexture };
-            if (cat.IsTexture && options.ImageSize is null && entry.Method == FeatureDictionaryDetector.MethodId)
-                console.Info($"{cat.Name} is a texture category: {entry.Method} works at {FeatureDictionaryDetector.DefaultTextureImageSize}×{FeatureDictionaryDetector.DefaultTextureImageSize} (--image-size overrides)", asJson);
-            console.Info($"fitting {entry.Method} on {cat.Name}: {train.Count} train, {cat.Validation.Count} validation images", asJson);
-            using var model = console.RunWithProgress("fit", p =>
-                ModelTrainer.Train(entry.Create(options), train, cat.Validation, parse.GetValue(minArea), p, default, cat.Path, cat.Name), asJson);
+
+            var resolved = options.ForCategory(cat.IsTexture);
+            foreach (var o in chosen.Schema.Options)
+                if (!Equals(o.Get(options), o.Get(resolved)))
+                    console.Info($"{cat.Name} is a {(cat.IsTexture ? "texture" : "object")} category: {chosen.Id} uses {o.CliName} {OptionSpec.Format(o.Get(resolved))} ({o.CliName} overrides)", asJson);
+            if (chosen.Schema.Find("backbone") is { } b && !given.Contains("backbone") && fromFile is null)
+                console.Info($"backbone: {b.Get(resolved)} (the default; --backbone <path|preset> chooses another)", asJson);
+            console.Info($"fitting {chosen.Id} on {cat.Name}: {train.Count} train, {cat.Validation.Count} validation images", asJson);
+
+            using var model = console.RunWithProgress("fit", p => ModelTrainer.Train(chosen, resolved,
+                new FitContext(train) { Validation = cat.Validation, TextureCategory = cat.IsTexture, Threads = parse.GetValue(threads), Progress = p, Cancellation = ct },
+                parse.GetValue(minArea), cat.Path, cat.Name), asJson);
             model.Save(outPath);
             foreach (string warning in model.Warnings) console.Err.WriteLine($"warning: {warning}");
             var t = model.Thresholds;
@@ -82,8 +79,9 @@ internal static class FitCommand
                 console.WriteJson(new JsonObject
                 {
                     ["model"] = Path.GetFullPath(outPath),
-                    ["method"] = entry.Method,
+                    ["method"] = chosen.Id,
                     ["category"] = cat.Name,
+                    ["options"] = chosen.Schema.ToJson(resolved),
                     ["training"] = model.Summary?.ToJson(),
                     ["thresholds"] = t?.ToJson(),
                     ["warnings"] = new JsonArray(model.Warnings.Select(w => (JsonNode)w).ToArray()),
@@ -95,8 +93,28 @@ internal static class FitCommand
                 ? "no good validation images: no threshold calibrated (predict writes no masks)"
                 : $"thresholds (max-area, min defect area {t.MinDefectArea} px, {t.ValidationImages} validation images): pixel {t.Pixel.ToString("G6", CultureInfo.InvariantCulture)}, image {t.Image.ToString("G6", CultureInfo.InvariantCulture)}");
             return CliApp.Ok;
-        });
-        return cmd;
+        }
+    }
+
+    /// <summary>The method named on the command line (<c>--method X</c>, <c>--method=X</c>) or in its <c>--config</c> file, if any.</summary>
+    public static string? MethodHint(IReadOnlyList<string> args)
+    {
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--method" && i + 1 < args.Count) return args[i + 1];
+            if (args[i].StartsWith("--method=", StringComparison.Ordinal)) return args[i]["--method=".Length..];
+        }
+        for (int i = 0; i + 1 < args.Count; i++)
+            if (args[i] == "--config")
+                try { return MethodConfig.ReadFile(args[i + 1], MethodRegistry.Default)[0].Method.Id; }
+                catch (InspectaUserException) { return null; } // reported properly when the command runs
+        return null;
+    }
+
+    private static MethodConfig ReadConfig(string path, MethodRegistry registry)
+    {
+        var configs = MethodConfig.ReadFile(path, registry);
+        return configs.Count == 1 ? configs[0] : throw InspectaUserException.ForFile(path, $"fit takes one method, but the config lists {configs.Count} (that is a bench config).");
     }
 
     internal static Category OpenCategory(string root, string? category, string? format, int seed)
@@ -105,16 +123,5 @@ internal static class FitCommand
         if (category is not null) return ds.Get(category);
         if (ds.Categories.Count == 1 && ds.Unreadable.Count == 0) return ds.Categories[0];
         throw new InspectaUserException($"{root} holds {ds.AllNames.Count} categories; choose one with --category ({string.Join(", ", ds.AllNames)}).");
-    }
-
-    /// <summary>"8GB", "512MB", "1.5G" or plain bytes.</summary>
-    internal static long ParseBytes(string text)
-    {
-        string t = text.Trim().ToUpperInvariant().Replace("B", "", StringComparison.Ordinal);
-        double factor = t.EndsWith('K') ? 1 << 10 : t.EndsWith('M') ? 1 << 20 : t.EndsWith('G') ? 1L << 30 : t.EndsWith('T') ? 1L << 40 : 1;
-        if (factor > 1) t = t[..^1];
-        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v <= 0)
-            throw new InspectaUserException($"Cannot read a memory size from '{text}' (e.g. 8GB, 512MB).");
-        return (long)(v * factor);
     }
 }

@@ -1,3 +1,4 @@
+using Inspecta.Detectors.Registry;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -29,8 +30,8 @@ internal static class PredictCommand
             bool asJson = parse.GetValue(json);
             string outDir = parse.GetValue(output)!;
             using var trained = TrainedModel.Load(parse.GetValue(model)!);
-            var samples = trained.Detector is IGeometryDetector geometry
-                ? PredictGeometry.ListInputs(parse.GetValue(input)!, geometry.Input)
+            var samples = trained.Input != InputKind.Image
+                ? PredictGeometry.ListInputs(parse.GetValue(input)!, trained.Input)
                 : ListImages(parse.GetValue(input)!);
             RequireSeparateOutput(parse.GetValue(input)!, outDir, samples);
             OutputPaths.RequireWritableFolder(outDir, "--out");
@@ -100,7 +101,7 @@ internal static class PredictCommand
         var (lo, hi) = PredictionOutput.HeatRange(map, trained.Thresholds);
         string? overlayPath = null;
         // Organised scans overlay on their rgb image when the MVTec 3D-AD layout provides one.
-        var image = trained.Detector is IGeometryDetector ? PredictGeometry.RgbFor(sample) : sample.LoadImage();
+        var image = trained.Input != InputKind.Image ? PredictGeometry.RgbFor(sample) : sample.LoadImage();
         if (image is not null)
         {
             if (image.Height != map.Height || image.Width != map.Width) image = Resize.Bilinear(image, map.Height, map.Width);

@@ -1,3 +1,4 @@
+using Inspecta.Detectors.Registry;
 using Inspecta.Datasets;
 using Inspecta.Detectors;
 using Inspecta.Geometry.IO;
@@ -17,10 +18,10 @@ internal static class PredictGeometry
     /// the layout `eval --maps` reads), and <see cref="Sample.Path"/> is its sibling <c>rgb</c> image when there is one
     /// (the overlay, and btf-fpfh-rgb's colour features), else the scan itself.
     /// </summary>
-    public static IReadOnlyList<Sample> ListInputs(string input, GeometryKind kind)
+    public static IReadOnlyList<Sample> ListInputs(string input, InputKind kind)
     {
-        var extensions = kind == GeometryKind.PointCloud ? CloudExtensions : ScanExtensions;
-        string what = kind == GeometryKind.PointCloud ? "point clouds (pcd, ply, xyz, txt, pts)" : "organised xyz scans (tiff)";
+        var extensions = kind == InputKind.PointCloud ? CloudExtensions : ScanExtensions;
+        string what = kind == InputKind.PointCloud ? "point clouds (pcd, ply, xyz, txt, pts)" : "organised xyz scans (tiff)";
         if (File.Exists(input)) return [ToSample(Path.GetFileNameWithoutExtension(input), input, kind)];
         if (!Directory.Exists(input)) throw InspectaUserException.ForFile(input, $"no such file or folder of {what}.");
         var files = Directory.GetFiles(input, "*", SearchOption.AllDirectories)
@@ -32,19 +33,19 @@ internal static class PredictGeometry
         return files.Select(f => ToSample(Id(Path.GetRelativePath(input, f), kind), f, kind)).ToArray();
     }
 
-    private static string Id(string relative, GeometryKind kind)
+    private static string Id(string relative, InputKind kind)
     {
         string id = Path.ChangeExtension(relative, null);
-        if (kind != GeometryKind.OrganizedScan) return id;
+        if (kind != InputKind.OrganizedScan) return id;
         string? dir = Path.GetDirectoryName(id);
         if (dir is null || Path.GetFileName(dir) != "xyz") return id;
         return Path.Combine(Path.GetDirectoryName(dir)!, Path.GetFileName(id));
     }
 
-    private static Sample ToSample(string id, string file, GeometryKind kind)
+    private static Sample ToSample(string id, string file, InputKind kind)
     {
         string full = Path.GetFullPath(file);
-        string image = kind == GeometryKind.OrganizedScan && Mvtec3dXyz.RgbPathFor(full) is { } rgb && File.Exists(rgb) ? rgb : full;
+        string image = kind == InputKind.OrganizedScan && Mvtec3dXyz.RgbPathFor(full) is { } rgb && File.Exists(rgb) ? rgb : full;
         return new Sample(id, image, Split.Test, "unlabelled") { GeometryPath = full };
     }
 

@@ -1,18 +1,25 @@
-using Inspecta.Detectors;
+using Inspecta.Detectors.Options;
+using Inspecta.Detectors.Registry;
+using Inspecta.Detectors.PatchCore;
+using Inspecta.Detectors.TextureGmm;
+using Inspecta.Detectors.VariationModel;
 using Inspecta.Features;
 
 namespace Inspecta.Cli.Demo;
 
 /// <summary>A method the demo fits, with the options it needs and why it was chosen.</summary>
-public sealed record DemoMethod(string Method, FitOptions Options, string Why);
+public sealed record DemoMethod(string Method, MethodOptions Options, string Why)
+{
+    public MethodDescriptor Descriptor => MethodRegistry.Default.Get(Method);
+}
 
 /// <summary>
 /// Which methods the demo runs. The preference lists are the single place to extend: a new method id
-/// added here is fitted and evaluated as soon as it is registered in <see cref="DetectorCatalog"/>.
+/// added here is fitted and evaluated as soon as it is registered in <see cref="MethodRegistry"/>.
 /// </summary>
 public static class DemoMethods
 {
-    public const string DefaultBackbone = "resnet50v2_imagenet_l123";
+    public const string DefaultBackbone = BackbonePreset.DefaultName;
 
     /// <summary>Backbone-free 2D methods, best first (texture-gmm suits textures; the variation model aligned parts).</summary>
     private static readonly string[] BackboneFree2D = ["texture-gmm", "variation"];
@@ -41,7 +48,7 @@ public static class DemoMethods
     public static DemoMethod Main2D(string? backbonePath, string backboneNote, bool texture, int seed)
     {
         if (backbonePath is not null && Has("patchcore"))
-            return new("patchcore", new FitOptions { Seed = seed, Backbone = backbonePath }, $"PatchCore, because a {backboneNote} is available");
+            return new("patchcore", new PatchCoreOptions { Seed = seed, Backbone = backbonePath }, $"PatchCore, because a {backboneNote} is available");
         string fallback = (texture ? BackboneFree2D : BackboneFree2D.Reverse()).First(Has);
         string reason = backbonePath is null
             ? $"{backboneNote}, so PatchCore cannot run; using {fallback}, the best method that needs no backbone. " +
@@ -54,15 +61,15 @@ public static class DemoMethods
         main.Method == Baseline || !Has(Baseline) ? null : new(Baseline, Options(Baseline, seed), "per-pixel baseline: shows what pose and texture variation do to a pixel-wise model");
 
     public static IEnumerable<DemoMethod> ThreeDMethods(int seed) =>
-        ThreeD.Where(Has).Select(m => new DemoMethod(m, new FitOptions { Seed = seed }, "3D method on the organised xyz scans"));
+        ThreeD.Where(Has).Select(m => new DemoMethod(m, MethodRegistry.Default.Get(m).DefaultOptions() with { Seed = seed }, "3D method on the organised xyz scans"));
 
     // The synthetic images are in colour and carry colour defects, so texture-gmm also models chromaticity.
-    private static FitOptions Options(string method, int seed) => method switch
+    private static MethodOptions Options(string method, int seed) => method switch
     {
-        "variation" => new FitOptions { Seed = seed, Alignment = "rigid", Illumination = "plane" },
-        "texture-gmm" => new FitOptions { Seed = seed, Chroma = true },
-        _ => new FitOptions { Seed = seed },
+        VariationModelDetector.MethodId => new VariationOptions { Seed = seed, Alignment = "rigid", Illumination = "plane" },
+        TextureGmmDetector.MethodId => new TextureGmmOptions { Seed = seed, Chroma = true },
+        _ => MethodRegistry.Default.Get(method).DefaultOptions() with { Seed = seed },
     };
 
-    private static bool Has(string method) => DetectorCatalog.All.Any(e => e.Method.Equals(method, StringComparison.OrdinalIgnoreCase));
+    private static bool Has(string method) => MethodRegistry.Default.Find(method) is not null;
 }

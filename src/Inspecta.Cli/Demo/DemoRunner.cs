@@ -111,8 +111,8 @@ public sealed class DemoRunner(DemoOptions options)
         bool report, IProgress<ProgressUpdate> progress, CancellationToken ct)
     {
         var stage = new StageProgress(progress, method.Method);
-        using var model = ModelTrainer.Train(DetectorCatalog.Get(method.Method).Create(method.Options), train, validation, progress: stage, ct: ct,
-            dataset: "synthetic", category: dataset);
+        using var model = ModelTrainer.Train(method.Descriptor, method.Options,
+            new FitContext(train) { Validation = validation, Progress = stage, Cancellation = ct }, dataset: "synthetic", category: dataset);
         var sw = Stopwatch.StartNew();
         var images = new EvaluatedImage[test.Count];
         for (int i = 0; i < test.Count; i++)

@@ -9,9 +9,9 @@ public class DemoCommandTests
     public void Without_a_backbone_textures_get_texture_gmm_with_chroma_and_objects_the_aligned_variation_model()
     {
         var texture = Inspecta.Cli.Demo.DemoMethods.Main2D(null, "no backbone", texture: true, seed: 1);
-        Assert.Equal(("texture-gmm", true), (texture.Method, texture.Options.Chroma));
+        Assert.Equal(("texture-gmm", true), (texture.Method, ((Inspecta.Detectors.TextureGmm.TextureGmmOptions)texture.Options).Chroma));
         var part = Inspecta.Cli.Demo.DemoMethods.Main2D(null, "no backbone", texture: false, seed: 1);
-        Assert.Equal(("variation", "rigid"), (part.Method, part.Options.Alignment));
+        Assert.Equal(("variation", "rigid"), (part.Method, ((Inspecta.Detectors.VariationModel.VariationOptions)part.Options).Alignment));
     }
 
     [Fact]
@@ -54,11 +54,11 @@ public class DemoCommandTests
         var methods = json["results"]!.AsArray().Select(r => (string)r!["method"]!).ToList();
         Assert.Equal("patchcore", methods[0]);
         Assert.Contains("variation", methods);
-        foreach (var r in json["results"]!.AsArray())
-        {
-            double auroc = (double)r!["metrics"]!["image_auroc"]!;
-            Assert.InRange(auroc, 0.0, 1.0);
-        }
+        // On the posed 2D part PatchCore must tell defective parts apart better than the per-pixel baseline it is shown
+        // beside (seeded data: 0.967 against 0.867 image AUROC at this size; their pixel AUROCs are alike here, 0.835 / 0.834).
+        var twoD = json["results"]!.AsArray().Where(r => (string)r!["dataset"]! == (string)json["results"]![0]!["dataset"]!).ToList();
+        double Image(string m) => (double)twoD.Single(r => (string)r!["method"]! == m)!["metrics"]!["image_auroc"]!;
+        Assert.True(Image("patchcore") > Image("variation") + 0.05, $"PatchCore image AUROC {Image("patchcore"):F3}, variation {Image("variation"):F3}");
     }
 
     [Fact]

@@ -146,19 +146,20 @@ public class UserErrorTests
     {
         using var tmp = new TempDir();
         var (data, model) = FittedTiles(tmp);
+        string key;
         using (var zip = ZipFile.Open(model, ZipArchiveMode.Update))
         {
             var entry = zip.GetEntry(ModelFormat.ManifestEntry)!;
             JsonNode manifest;
             using (var reader = new StreamReader(entry.Open())) manifest = JsonNode.Parse(reader.ReadToEnd())!;
             var parameters = manifest["parameters"]!.AsObject();
-            string key = parameters.First(p => p.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number).Key;
+            key = parameters.First(p => p.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number).Key;
             parameters[key] = "three";
             entry.Delete();
             using var writer = new StreamWriter(zip.CreateEntry(ModelFormat.ManifestEntry).Open());
             writer.Write(manifest.ToJsonString());
         }
-        AssertUserError(CliRunner.Run("predict", "--model", model, "--input", Path.Combine(data, "tiles", "test", "good"), "--out", tmp["out"]), "m.inspecta", "malformed");
+        AssertUserError(CliRunner.Run("predict", "--model", model, "--input", Path.Combine(data, "tiles", "test", "good"), "--out", tmp["out"]), "m.inspecta", $"'{key}'", "\"three\"");
     }
 
     [Fact]

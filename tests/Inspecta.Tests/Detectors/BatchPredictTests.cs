@@ -1,5 +1,6 @@
-using Inspecta.Detectors;
+using Inspecta.Detectors.Components;
 using Inspecta.Tests.Infrastructure;
+using Inspecta.Detectors;
 
 namespace Inspecta.Tests.Detectors;
 
@@ -16,10 +17,7 @@ public class BatchPredictTests
     {
         var train = PadimFormTests.Synthetic(6, 21, 64);
         var test = PadimFormTests.Synthetic(3, 22, 64);
-        var detector = DetectorCatalog.Get(method).Create(new FitOptions
-        {
-            Backbone = Squeeze, ImageSize = 64, Layers = ["fire3", "fire5"], CoresetRatio = 0.3, FeatureChannels = 24, TopImages = 3,
-        });
+        var detector = TestMethods.Create(method, ("backbone", Squeeze), ("image-size", 64), ("layers", new[] { "fire3", "fire5" }), ("coreset", 0.3), ("channels", 24), ("top-images", 3));
         try
         {
             detector.Fit(train);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Inspecta.Datasets;
 using Inspecta.Detectors;
+using Inspecta.Detectors.Registry;
 using Inspecta.Evaluation;
 using Inspecta.Imaging;
 using Inspecta.Tests.Infrastructure;
@@ -19,11 +20,13 @@ public abstract class BottleGateFixture : IDisposable
     public double PredictMsMedian { get; }
     public IReadOnlyList<(Sample Sample, Prediction Prediction)> Predictions { get; } = [];
 
-    protected BottleGateFixture(Func<FitOptions, IAnomalyDetector> create, FitOptions? extra = null)
+    protected BottleGateFixture(string method)
     {
         if (SharedData.TryPath("data", "mvtec_ad", "bottle") is null || SharedData.TryPath("models", "resnet50v2_imagenet_l123.onnx") is null) return;
-        var options = (extra ?? new FitOptions()) with { Backbone = Path.Combine(SharedData.ModelsDir, "resnet50v2_imagenet_l123.onnx") };
-        Detector = create(options);
+        var descriptor = MethodRegistry.Default.Get(method);
+        var options = descriptor.Schema.With(descriptor.DefaultOptions(),
+            [(descriptor.Schema.Find("backbone")!, Path.Combine(SharedData.ModelsDir, "resnet50v2_imagenet_l123.onnx"))]);
+        Detector = descriptor.Create(options);
         var sw = Stopwatch.StartNew();
         Detector.Fit(BottleSamples.Train(SharedData.BottleDir));
         FitSeconds = sw.Elapsed.TotalSeconds;
@@ -59,6 +62,6 @@ public abstract class BottleGateFixture : IDisposable
     public void Dispose() => (Detector as IDisposable)?.Dispose();
 }
 
-public sealed class PatchCoreGateFixture() : BottleGateFixture(o => new Inspecta.Detectors.PatchCore.PatchCoreDetector(o));
+public sealed class PatchCoreGateFixture() : BottleGateFixture("patchcore");
 
-public sealed class PadimGateFixture() : BottleGateFixture(o => new Inspecta.Detectors.Padim.PadimDetector(o));
+public sealed class PadimGateFixture() : BottleGateFixture("padim");

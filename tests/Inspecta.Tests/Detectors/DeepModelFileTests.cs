@@ -1,7 +1,8 @@
+using Inspecta.Detectors.Components;
+using Inspecta.Tests.Infrastructure;
 using Inspecta.Detectors;
 using Inspecta.Detectors.PatchCore;
 using Inspecta.Detectors.Spade;
-using Inspecta.Tests.Infrastructure;
 
 namespace Inspecta.Tests.Detectors;
 
@@ -20,10 +21,7 @@ public class DeepModelFileTests
         var train = PadimFormTests.Synthetic(8, 3);
         var validation = PadimFormTests.Synthetic(2, 4);
         var test = PadimFormTests.Synthetic(1, 11)[0];
-        var detector = DetectorCatalog.Get(method).Create(new FitOptions
-        {
-            Backbone = Squeeze, ImageSize = 96, Layers = ["fire3", "fire5"], CoresetRatio = 0.25, FeatureChannels = 24, TopImages = 3,
-        });
+        var detector = TestMethods.Create(method, ("backbone", Squeeze), ("image-size", 96), ("layers", new[] { "fire3", "fire5" }), ("coreset", 0.25), ("channels", 24), ("top-images", 3));
         using var model = ModelTrainer.Train(detector, train, validation, minDefectArea: 50);
         Assert.NotNull(model.Thresholds);
         Assert.Equal("max-area", model.Thresholds!.Estimator);
@@ -38,8 +36,20 @@ public class DeepModelFileTests
         Assert.Equal(BitConverter.SingleToInt32Bits(a.Score), BitConverter.SingleToInt32Bits(b.Score));
         Assert.Equal(a.Map!.Data, b.Map!.Data);
         Assert.Equal((96, 96), (a.Map.Height, a.Map.Width));
-        // The threshold was calibrated so that no good validation map has a component of 50 px above it.
-        foreach (var v in validation) Assert.True(back.Detector.Predict(v).Score <= back.Thresholds!.Image);
+        // The stored thresholds are what the reloaded model gives on the validation images: the image threshold their largest
+        // score, and the pixel threshold leaves no 8-connected component of 50 px above it but one of 50 px at the next lower score.
+        var maps = validation.Select(v => back.Detector.Predict(v)).ToList();
+        Assert.Equal(maps.Max(p => p.Score), back.Thresholds!.Image);
+        int LargestAbove(float t) => maps.Max(p =>
+        {
+            var mask = new Inspecta.Imaging.Mask(p.Map!.Height, p.Map.Width);
+            for (int i = 0; i < mask.Data.Length; i++) mask.Data[i] = p.Map.Data[i] > t ? (byte)1 : (byte)0;
+            var (labels, count) = Inspecta.Imaging.ConnectedComponents.Label(mask, Inspecta.Imaging.Connectivity.Eight);
+            return Inspecta.Imaging.ConnectedComponents.LargestComponentSize(labels, count);
+        });
+        Assert.True(LargestAbove(back.Thresholds.Pixel) < 50, $"a component of {LargestAbove(back.Thresholds.Pixel)} px above the pixel threshold");
+        float next = maps.SelectMany(p => p.Map!.Data).Where(x => x < back.Thresholds.Pixel).DefaultIfEmpty(float.NegativeInfinity).Max();
+        if (float.IsFinite(next)) Assert.True(LargestAbove(next) >= 50, "the pixel threshold is not the smallest acceptable one");
     }
 
     [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
@@ -47,7 +57,7 @@ public class DeepModelFileTests
     {
         using var tmp = new TempDir();
         File.Copy(Squeeze, tmp["net.onnx"]);
-        using (var d = new PatchCoreDetector(new FitOptions { Backbone = tmp["net.onnx"], ImageSize = 64, CoresetRatio = 0.5 }))
+        using (var d = new PatchCoreDetector(new PatchCoreOptions { Backbone = tmp["net.onnx"], ImageSize = 64, CoresetRatio = 0.5 }))
         {
             d.Fit(PadimFormTests.Synthetic(2, 5, 64));
             new TrainedModel(d, null, null).Save(tmp["m.inspecta"]);
@@ -63,10 +73,10 @@ public class DeepModelFileTests
     [Fact]
     public void EmptyTrainSetAndBadOptionsAreUserErrors()
     {
-        Assert.Throws<InspectaUserException>(() => ModelTrainer.Train(new PatchCoreDetector(new FitOptions()), [], []));
-        Assert.Throws<InspectaUserException>(() => new PatchCoreDetector(new FitOptions { CoresetRatio = 0 }));
-        Assert.Throws<InspectaUserException>(() => new PatchCoreDetector(new FitOptions { NumNeighbours = 0 }));
-        Assert.Throws<InspectaUserException>(() => new SpadeDetector(new FitOptions { TopImages = 0 }));
+        Assert.Throws<InspectaUserException>(() => ModelTrainer.Train(new PatchCoreDetector(new PatchCoreOptions()), [], []));
+        Assert.Throws<InspectaUserException>(() => new PatchCoreDetector(new PatchCoreOptions { CoresetRatio = 0 }));
+        Assert.Throws<InspectaUserException>(() => new PatchCoreDetector(new PatchCoreOptions { NumNeighbours = 0 }));
+        Assert.Throws<InspectaUserException>(() => new SpadeDetector(new SpadeOptions { TopImages = 0 }));
     }
 
     [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
@@ -74,7 +84,7 @@ public class DeepModelFileTests
     {
         using var tmp = new TempDir();
         File.WriteAllText(tmp["broken.png"], "not a png");
-        using var d = new PatchCoreDetector(new FitOptions { Backbone = Squeeze, ImageSize = 64 });
+        using var d = new PatchCoreDetector(new PatchCoreOptions { Backbone = Squeeze, ImageSize = 64 });
         var bad = new Inspecta.Datasets.Sample("broken", tmp["broken.png"], Inspecta.Datasets.Split.Train, "good");
         var ex = Assert.Throws<InspectaUserException>(() => d.Fit([.. PadimFormTests.Synthetic(1, 1, 64), bad]));
         Assert.Contains("broken.png", ex.Message);

@@ -1,3 +1,4 @@
+using Inspecta.Detectors.Registry;
 using Inspecta.Datasets;
 using Inspecta.Detectors;
 using Inspecta.Detectors.Padim;
@@ -30,7 +31,7 @@ public class PadimFormTests
     {
         var train = Synthetic(12, 1);
         var test = Synthetic(2, 99)[1];
-        var options = new FitOptions { Backbone = Squeeze, ImageSize = 96, FeatureChannels = 40 };
+        var options = new PadimOptions { Backbone = Squeeze, ImageSize = 96, FeatureChannels = 40 };
         using var primal = new PadimDetector(options) { FormOverride = false };
         using var dual = new PadimDetector(options) { FormOverride = true };
         primal.Fit(train); dual.Fit(train);
@@ -47,17 +48,17 @@ public class PadimFormTests
         using var tmp = new TempDir();
         var train = Synthetic(6, 2);
         var test = Synthetic(1, 7)[0];
-        using var d = new PadimDetector(new FitOptions { Backbone = Squeeze, ImageSize = 96, FeatureChannels = 30 });
+        using var d = new PadimDetector(new PadimOptions { Backbone = Squeeze, ImageSize = 96, FeatureChannels = 30 });
         d.Fit(train);
         var writer = new ModelWriter(d.Method);
         d.Save(writer);
         writer.WriteTo(tmp["p.inspecta"]);
-        using var back = (PadimDetector)DetectorCatalog.Load(ModelReader.Open(tmp["p.inspecta"]));
+        using var back = (PadimDetector)MethodRegistry.Default.Load(ModelReader.Open(tmp["p.inspecta"]));
         Assert.Equal(d.Predict(test).Map!.Data, back.Predict(test).Map!.Data);
 
-        using var tooBig = new PadimDetector(new FitOptions { Backbone = Squeeze, ImageSize = 96, MaxMemoryBytes = 1000 });
+        using var tooBig = new PadimDetector(new PadimOptions { Backbone = Squeeze, ImageSize = 96, MaxMemoryBytes = 1000 });
         var ex = Assert.Throws<InspectaUserException>(() => tooBig.Fit(train));
         Assert.Contains("--max-memory", ex.Message);
-        Assert.Throws<InspectaUserException>(() => new PadimDetector(new FitOptions { Backbone = Squeeze }).Fit(train[..1]));
+        Assert.Throws<InspectaUserException>(() => new PadimDetector(new PadimOptions { Backbone = Squeeze }).Fit(train[..1]));
     }
 }

@@ -1,4 +1,5 @@
 using Inspecta.Detectors;
+using Inspecta.Detectors.Components;
 using Inspecta.Geometry;
 
 namespace Inspecta.Tests.Detectors;

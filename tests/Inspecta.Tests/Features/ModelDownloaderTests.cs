@@ -82,9 +82,9 @@ public class ModelDownloaderTests
         Assert.Equal(["resnet50v2_imagenet_l123", "squeezenet1_1_imagenet_features", "resnet18", "wide_resnet50_2"], names);
     }
 
-    private sealed class SyncProgress(Action<Inspecta.Detectors.ProgressUpdate> on) : IProgress<Inspecta.Detectors.ProgressUpdate>
+    private sealed class SyncProgress(Action<ProgressUpdate> on) : IProgress<ProgressUpdate>
     {
-        public void Report(Inspecta.Detectors.ProgressUpdate value) => on(value);
+        public void Report(ProgressUpdate value) => on(value);
     }
 
     /// <summary>A loopback HTTP/1.1 server for one request: sends <c>body</c> with its full Content-Length

@@ -17,7 +17,7 @@ public class BottleReportTests(ITestOutputHelper output)
     {
         var category = DatasetReader.Open(SharedData.BottleDir).Categories.Single();
         // A backbone-free method fitted on part of train keeps the test fast; the report does not care how good it is.
-        var detector = DetectorCatalog.Get("variation").Create(new FitOptions());
+        var detector = new Inspecta.Detectors.VariationModel.VariationModelDetector(new Inspecta.Detectors.VariationModel.VariationOptions());
         detector.Fit([.. category.Train.Take(24)]);
 
         var evaluated = new EvaluatedImage[category.Test.Count];

@@ -26,25 +26,4 @@ public class SgemmTests
                 Assert.True(Math.Abs(s - c[i * n + j]) < 1e-4 * Math.Sqrt(k), $"({i},{j}): {c[i * n + j]} vs {s}");
             }
     }
-
-    [Fact]
-    public void GemmPeakIsPositive()
-    {
-        double g = GemmPeak.MeasureGflops(size: 256, repeats: 1);
-        Assert.True(g > 0.1, $"{g} GFLOP/s");
-    }
-}
-
-public class SearchBenchmarkTests
-{
-    [Fact]
-    public void MeasuresKnnAndCoresetOnSmallShapes()
-    {
-        KnnMeasurement m = SearchBenchmark.MeasureKnn("tiny", 30, 200, 64, 2, repeats: 1, peakGflops: 100);
-        Assert.True(m.Milliseconds > 0 && m.Gflops > 0 && m.CpuGflops > 0);
-        Assert.Equal(m.Gflops, m.PercentOfPeak, 6);
-        CoresetMeasurement c = SearchBenchmark.MeasureCoreset(500, 64, 50);
-        Assert.True(c.Seconds > 0);
-        Assert.Equal(50, c.Target);
-    }
 }

@@ -48,7 +48,7 @@ public class ClassicalBottleTests(ITestOutputHelper output)
     [SharedFact("data", "mvtec_ad", "bottle")]
     public void VariationModelOnBottle()
     {
-        var (image, pro) = Run(new VariationModelDetector(new FitOptions { Alignment = "rigid" }), "variation (rigid)");
+        var (image, pro) = Run(new VariationModelDetector(new VariationOptions { Alignment = "rigid" }), "variation (rigid)");
         // Bottles are centred and rotation-symmetric: a per-pixel model must clearly beat chance.
         Assert.True(image > 0.7 && pro > 0.3, $"image AUROC {image:F3}, AU-PRO {pro:F3}");
     }
@@ -58,7 +58,7 @@ public class ClassicalBottleTests(ITestOutputHelper output)
     [InlineData(true)]
     public void TextureGmmOnBottle(bool chroma)
     {
-        var options = Full ? new FitOptions() : new FitOptions { SamplesPerLevel = 3000, GmmComponents = [1, 2, 4] };
+        var options = Full ? new TextureGmmOptions() : new TextureGmmOptions { SamplesPerLevel = 3000, GmmComponents = [1, 2, 4] };
         var (image, pro) = Run(new TextureGmmDetector(options with { Chroma = chroma }), chroma ? "texture-gmm --chroma" : "texture-gmm");
         Assert.True(image > 0.5 && pro > 0.2, $"image AUROC {image:F3}, AU-PRO {pro:F3}");
     }

@@ -1,3 +1,4 @@
+using Inspecta.Detectors.Registry;
 using System.Text.Json.Nodes;
 using Inspecta.Detectors.TextureGmm;
 using Inspecta.Detectors.VariationModel;
@@ -30,7 +31,7 @@ public class ClassicalFitCliTests
             "--illumination", "plane", "--sigma-min", "0.03", "--channel-fusion", "mean", "--out", tmp["v.inspecta"], "--json");
         Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
         Assert.Equal("variation", JsonNode.Parse(fit.Stdout)!["method"]!.GetValue<string>());
-        var variation = (VariationModelDetector)Inspecta.Detectors.DetectorCatalog.Load(ModelReader.Open(tmp["v.inspecta"]));
+        var variation = (VariationModelDetector)MethodRegistry.Default.Load(ModelReader.Open(tmp["v.inspecta"]));
         Assert.Equal((AlignmentMode.Rigid, ChannelFusion.Mean, 0.03f, true), (variation.Alignment, variation.Fusion, variation.SigmaMin, variation.CompensatesIllumination));
 
         fit = CliRunner.Run("fit", "--dataset", root, "--category", "bottle", "--method", "texture-gmm", "--image-size", "96",
@@ -40,7 +41,7 @@ public class ClassicalFitCliTests
         Assert.Equal(96, reader.Parameters["image_size"]!.GetValue<int>());
         Assert.Equal(2, reader.Parameters["pyramid_levels"]!.GetValue<int>());
         Assert.Equal(4f, reader.Parameters["threshold_sigma"]!.GetValue<float>());
-        Assert.IsType<TextureGmmDetector>(Inspecta.Detectors.DetectorCatalog.Load(reader));
+        Assert.IsType<TextureGmmDetector>(MethodRegistry.Default.Load(reader));
     }
 
     [SharedFact("data", "mvtec_ad", "bottle")]

@@ -46,7 +46,7 @@ public class ClassicalSynthGateTests(ITestOutputHelper output)
         return result;
     }
 
-    private static FitOptions GmmOptions => new() { ImageSize = Size, PyramidLevels = 3, SamplesPerLevel = 4000, GmmComponents = [1, 2, 4], Seed = 1 };
+    private static TextureGmmOptions GmmOptions => new() { ImageSize = Size, PyramidLevels = 3, SamplesPerLevel = 4000, GmmComponents = [1, 2, 4], Seed = 1 };
 
     // texture-gmm as configured in the MVTec AD benchmark (grayscale) wins on weave and tiles. On marble most
     // defects are colour or brightness changes of a smooth body that grayscale patches cannot tell from lighting,
@@ -61,7 +61,7 @@ public class ClassicalSynthGateTests(ITestOutputHelper output)
     {
         var (train, test) = Category(category);
         var gmm = Evaluate(new TextureGmmDetector(GmmOptions with { Chroma = chroma }), train, test, $"{category} texture-gmm{(chroma ? " --chroma" : "")}");
-        var variation = Evaluate(new VariationModelDetector(new FitOptions()), train, test, $"{category} variation");
+        var variation = Evaluate(new VariationModelDetector(new VariationOptions()), train, test, $"{category} variation");
         Assert.True(gmm.Image > variation.Image && gmm.Pixel > variation.Pixel,
             $"{category}: texture-gmm image/pixel AUROC {gmm.Image:F3}/{gmm.Pixel:F3} vs variation {variation.Image:F3}/{variation.Pixel:F3}");
     }
@@ -72,7 +72,7 @@ public class ClassicalSynthGateTests(ITestOutputHelper output)
         // The flange varies in pose (±7 px, ±5°) and lighting (gain ±12 %, gradients), so the per-pixel
         // model needs its rigid alignment and lighting-plane compensation.
         var (train, test) = Category("flange");
-        var variation = Evaluate(new VariationModelDetector(new FitOptions { Alignment = "rigid", Illumination = "plane" }), train, test, "flange variation (rigid, plane)");
+        var variation = Evaluate(new VariationModelDetector(new VariationOptions { Alignment = "rigid", Illumination = "plane" }), train, test, "flange variation (rigid, plane)");
         foreach (bool chroma in new[] { false, true })
         {
             var gmm = Evaluate(new TextureGmmDetector(GmmOptions with { Chroma = chroma }), train, test, $"flange texture-gmm{(chroma ? " --chroma" : "")}");

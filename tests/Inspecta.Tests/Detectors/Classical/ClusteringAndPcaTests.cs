@@ -1,3 +1,5 @@
+using Inspecta.Detectors.Components;
+using Inspecta.Tests.Infrastructure;
 using Inspecta.Detectors.FeatureDictionary;
 using Inspecta.Search;
 

@@ -1,3 +1,4 @@
+using Inspecta.Detectors.Registry;
 using Inspecta.Datasets;
 using Inspecta.Detectors;
 using Inspecta.Detectors.FeatureDictionary;
@@ -17,9 +18,9 @@ public class FeatureDictionaryTests(ITestOutputHelper output)
     {
         using var tmp = new TempDir();
         var train = Enumerable.Range(0, 6).Select(i => ClassicalFixtures.Good(ClassicalFixtures.PrintedDisc(80, 3, 10 + i), i)).ToList();
-        using var detector = new FeatureDictionaryDetector(new FitOptions
+        using var detector = new FeatureDictionaryDetector(new FeatureDictionaryOptions
         {
-            Backbone = Backbone("squeezenet1_1_imagenet_features.onnx"), ImageSize = 64, Clusters = 4, SamplesPerLevel = 600, Seed = 3,
+            Backbone = Backbone("squeezenet1_1_imagenet_features.onnx"), ImageSize = 64, Clusters = 4, TrainingPatches = 600, Seed = 3,
         });
         detector.Fit(train);
         Assert.Equal("fire9", detector.Layer); // the largest-stride output of the preset's layers
@@ -39,7 +40,7 @@ public class FeatureDictionaryTests(ITestOutputHelper output)
         writer.WriteTo(tmp["fd.inspecta"]);
         var reader = ModelReader.Open(tmp["fd.inspecta"]);
         Assert.InRange(reader.Parameters["preprocessing"]!["reflect_pad"]!.GetValue<int>(), 1, 63);
-        using var loaded = (FeatureDictionaryDetector)DetectorCatalog.Load(reader);
+        using var loaded = (FeatureDictionaryDetector)MethodRegistry.Default.Load(reader);
         var b = loaded.Predict(sample);
         Assert.Equal(BitConverter.SingleToInt32Bits(a.Score), BitConverter.SingleToInt32Bits(b.Score));
         Assert.Equal(a.Map.Data, b.Map!.Data);
@@ -48,20 +49,20 @@ public class FeatureDictionaryTests(ITestOutputHelper output)
     [Fact]
     public void BadOptionsGetClearErrors()
     {
-        Assert.Throws<InspectaUserException>(() => new FeatureDictionaryDetector(new FitOptions { Stride = 0 }));
-        Assert.Throws<InspectaUserException>(() => new FeatureDictionaryDetector(new FitOptions { PatchSize = 10, Stride = 4 }));
-        Assert.Throws<InspectaUserException>(() => new FeatureDictionaryDetector(new FitOptions { Clusters = 0 }));
-        Assert.Throws<InspectaUserException>(() => new FeatureDictionaryDetector(new FitOptions { PcaVariance = 1.5f }));
-        using var detector = new FeatureDictionaryDetector(new FitOptions());
+        Assert.Throws<InspectaUserException>(() => new FeatureDictionaryDetector(new FeatureDictionaryOptions { Stride = 0 }));
+        Assert.Throws<InspectaUserException>(() => new FeatureDictionaryDetector(new FeatureDictionaryOptions { PatchSize = 10, Stride = 4 }));
+        Assert.Throws<InspectaUserException>(() => new FeatureDictionaryDetector(new FeatureDictionaryOptions { Clusters = 0 }));
+        Assert.Throws<InspectaUserException>(() => new FeatureDictionaryDetector(new FeatureDictionaryOptions { PcaVariance = 1.5f }));
+        using var detector = new FeatureDictionaryDetector(new FeatureDictionaryOptions());
         Assert.Throws<InspectaUserException>(() => detector.Fit([]));
     }
 
     [Fact]
     public void TexturesGetThe512WorkingSizeUnlessGiven()
     {
-        using var objectDefault = new FeatureDictionaryDetector(new FitOptions());
-        using var textureDefault = new FeatureDictionaryDetector(new FitOptions { TextureCategory = true });
-        using var given = new FeatureDictionaryDetector(new FitOptions { TextureCategory = true, ImageSize = 320 });
+        using var objectDefault = new FeatureDictionaryDetector(new FeatureDictionaryOptions());
+        using var textureDefault = new FeatureDictionaryDetector((FeatureDictionaryOptions)new FeatureDictionaryOptions().ForCategory(texture: true));
+        using var given = new FeatureDictionaryDetector((FeatureDictionaryOptions)new FeatureDictionaryOptions { ImageSize = 320 }.ForCategory(texture: true));
         Assert.Equal((256, 512, 320), (objectDefault.WorkingSize, textureDefault.WorkingSize, given.WorkingSize));
     }
 
@@ -84,9 +85,9 @@ public class FeatureDictionaryTests(ITestOutputHelper output)
         var category = DatasetReader.Open(SharedData.BottleDir).Get("bottle");
         var train = full ? category.Train : category.Train.Take(20).ToList();
         var test = full ? category.Test : category.Test.Where((_, i) => i % 4 == 0).ToList();
-        using var detector = new FeatureDictionaryDetector(new FitOptions
+        using var detector = new FeatureDictionaryDetector(new FeatureDictionaryOptions
         {
-            Backbone = Backbone("resnet50v2_imagenet_l123.onnx"), SamplesPerLevel = full ? null : 3000, Seed = 1,
+            Backbone = Backbone("resnet50v2_imagenet_l123.onnx"), TrainingPatches = full ? FeatureDictionaryDetector.DefaultTrainingPatches : 3000, Seed = 1,
             // K = 50 as in the MVTec AD benchmark (thesis); with the default 10 centres bottle's varied
             // regions (background, rim, bottom) crowd the dictionary (full bottle: image AUROC 0.68 against 0.92).
             Clusters = 50,
@@ -103,6 +104,8 @@ public class FeatureDictionaryTests(ITestOutputHelper output)
         var result = MetricsEvaluator.Evaluate(images, new EvaluationOptions { Category = "bottle" });
         output.WriteLine($"bottle feature-dictionary ({detector.Layer}, PCA {detector.Pca!.OutputDimension} dims): train {train.Count}, test {test.Count}, " +
                          $"image AUROC {result.ImageAuroc:F3}, AU-PRO@0.3 {result.AuProAtDefaultLimit:F3}, pixel AUROC {result.PixelAuroc:F3}");
-        Assert.True(result.ImageAuroc > 0.6, $"image AUROC {result.ImageAuroc:F3}");
+        // This reduced run reaches image AUROC 0.762, AU-PRO@0.3 0.678, pixel AUROC 0.881 (full bottle: 0.923 / 0.626 / 0.857).
+        Assert.True(result.ImageAuroc > 0.72 && result.AuProAtDefaultLimit > 0.64 && result.PixelAuroc > 0.85,
+            $"image AUROC {result.ImageAuroc:F3}, AU-PRO@0.3 {result.AuProAtDefaultLimit:F3}, pixel AUROC {result.PixelAuroc:F3}");
     }
 }

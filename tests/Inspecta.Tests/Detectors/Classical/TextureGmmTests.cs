@@ -1,3 +1,4 @@
+using Inspecta.Detectors.Registry;
 using Inspecta.Datasets;
 using Inspecta.Detectors;
 using Inspecta.Detectors.TextureGmm;
@@ -11,7 +12,7 @@ namespace Inspecta.Tests.Detectors.Classical;
 public class TextureGmmTests
 {
     /// <summary>Small but faithful configuration: 128² working size, 3 levels, 7×7 patches, BIC over {1, 2, 4}.</summary>
-    private static FitOptions Fast => new() { ImageSize = 128, PyramidLevels = 3, SamplesPerLevel = 3000, GmmComponents = [1, 2, 4], Seed = 1 };
+    private static TextureGmmOptions Fast => new() { ImageSize = 128, PyramidLevels = 3, SamplesPerLevel = 3000, GmmComponents = [1, 2, 4], Seed = 1 };
 
     private static (List<float> Good, List<float> Bad, List<AnomalyMap> Maps, List<Mask> Masks) Score(
         IAnomalyDetector detector, IReadOnlyList<Sample> good, IReadOnlyList<Sample> bad)
@@ -42,7 +43,7 @@ public class TextureGmmTests
 
         var gmm = new TextureGmmDetector(Fast);
         gmm.Fit(train);
-        var variation = new VariationModelDetector(new FitOptions());
+        var variation = new VariationModelDetector(new VariationOptions());
         variation.Fit(train);
         var (gg, gb, gMaps, masks) = Score(gmm, good, bad);
         var (vg, vb, vMaps, _) = Score(variation, good, bad);
@@ -66,7 +67,7 @@ public class TextureGmmTests
         }).ToList();
         var gmm = new TextureGmmDetector(Fast with { ImageSize = 96, SamplesPerLevel = 2000, GmmComponents = [1, 2] });
         gmm.Fit(train);
-        var variation = new VariationModelDetector(new FitOptions());
+        var variation = new VariationModelDetector(new VariationOptions());
         variation.Fit(train);
         var (gg, gb, gMaps, masks) = Score(gmm, good, bad);
         var (vg, vb, vMaps, _) = Score(variation, good, bad);
@@ -90,7 +91,7 @@ public class TextureGmmTests
         writer.WriteTo(tmp["t.inspecta"]);
         var reader = ModelReader.Open(tmp["t.inspecta"]);
         Assert.Equal(detector.PixelThreshold, reader.Parameters["k_sigma_thresholds"]!["pixel"]!.GetValue<float>());
-        var loaded = (TextureGmmDetector)DetectorCatalog.Load(reader);
+        var loaded = (TextureGmmDetector)MethodRegistry.Default.Load(reader);
         Assert.Equal(detector.ImageThreshold, loaded.ImageThreshold);
 
         var image = Crop(ClassicalFixtures.NoiseTexture(120, 77), 90, 120);
@@ -110,9 +111,9 @@ public class TextureGmmTests
         var one = new[] { ClassicalFixtures.Good(ClassicalFixtures.NoiseTexture(64, 1), 0) };
         var ex = Assert.Throws<InspectaUserException>(() => new TextureGmmDetector(Fast).Fit(one));
         Assert.Contains("at least 2", ex.Message);
-        Assert.Throws<InspectaUserException>(() => new TextureGmmDetector(new FitOptions { PatchSize = 6 }));
-        Assert.Throws<InspectaUserException>(() => new TextureGmmDetector(new FitOptions { ImageSize = 40, PyramidLevels = 4 }));
-        Assert.Throws<InspectaUserException>(() => new TextureGmmDetector(new FitOptions { GmmComponents = [0] }));
+        Assert.Throws<InspectaUserException>(() => new TextureGmmDetector(new TextureGmmOptions { PatchSize = 6 }));
+        Assert.Throws<InspectaUserException>(() => new TextureGmmDetector(new TextureGmmOptions { ImageSize = 40, PyramidLevels = 4 }));
+        Assert.Throws<InspectaUserException>(() => new TextureGmmDetector(new TextureGmmOptions { GmmComponents = [0] }));
     }
 
     /// <summary>The smooth random texture in a beige tint, under a random lighting gain (0.85–1.15).</summary>
@@ -181,7 +182,7 @@ public class TextureGmmTests
         writer.WriteTo(tmp["c.inspecta"]);
         var reader = ModelReader.Open(tmp["c.inspecta"]);
         Assert.True(reader.Parameters["chroma"]!.GetValue<bool>());
-        var loaded = (TextureGmmDetector)DetectorCatalog.Load(reader);
+        var loaded = (TextureGmmDetector)MethodRegistry.Default.Load(reader);
         Assert.True(loaded.Chroma);
         var image = TintedTexture(64, 99);
         HueSpot(image, 30, 30, 6);

@@ -1,3 +1,4 @@
+using Inspecta.Detectors.Registry;
 using Inspecta.Datasets;
 using Inspecta.Detectors;
 using Inspecta.Detectors.VariationModel;
@@ -17,7 +18,7 @@ public class VariationModelTests
     [InlineData(3)]
     public void FindsMisprintOnAlignedDisc(int channels)
     {
-        var detector = new VariationModelDetector(new FitOptions());
+        var detector = new VariationModelDetector(new VariationOptions());
         detector.Fit(GoodDiscs(12, channels));
         var goodScores = new List<float>();
         var badScores = new List<float>();
@@ -48,10 +49,10 @@ public class VariationModelTests
         test.Plane(0).Fill(0.8f);   // 0.3 / 0.1414 = 2.121
         test.Plane(1).Fill(0.55f);  // 0.05 / 0.02 = 2.5
         var sample = ClassicalFixtures.Good(test, 9, Split.Test);
-        var max = new VariationModelDetector(new FitOptions());
+        var max = new VariationModelDetector(new VariationOptions());
         max.Fit(train);
         Assert.Equal(2.5f, max.Predict(sample).Score, 3);
-        var mean = new VariationModelDetector(new FitOptions { ChannelFusion = "mean", SigmaMin = 0.05f });
+        var mean = new VariationModelDetector(new VariationOptions { ChannelFusion = "mean", SigmaMin = 0.05f });
         mean.Fit(train);
         Assert.Equal((0.3f / MathF.Sqrt(0.02f) + 1f) / 2, mean.Predict(sample).Score, 3);
     }
@@ -64,9 +65,9 @@ public class VariationModelTests
         RigidTransform RandomPose() => new((rng.NextDouble() - 0.5) * 0.5, (rng.NextDouble() - 0.5) * 12, (rng.NextDouble() - 0.5) * 12, (size - 1) / 2.0, (size - 1) / 2.0);
         var train = Enumerable.Range(0, 10)
             .Select(i => ClassicalFixtures.Good(ClassicalFixtures.Warp(ClassicalFixtures.PrintedDisc(size, 1, 10 + i), RandomPose()), i)).ToList();
-        var aligned = new VariationModelDetector(new FitOptions { Alignment = "rigid" });
+        var aligned = new VariationModelDetector(new VariationOptions { Alignment = "rigid" });
         aligned.Fit(train);
-        var unaligned = new VariationModelDetector(new FitOptions());
+        var unaligned = new VariationModelDetector(new VariationOptions());
         unaligned.Fit(train);
 
         var goodAligned = new List<float>(); var badAligned = new List<float>();
@@ -105,12 +106,12 @@ public class VariationModelTests
     public void ReloadPredictsBitIdentically(string alignment)
     {
         using var tmp = new TempDir();
-        var detector = new VariationModelDetector(new FitOptions { Alignment = alignment, SigmaMin = 0.03f, ChannelFusion = "mean" });
+        var detector = new VariationModelDetector(new VariationOptions { Alignment = alignment, SigmaMin = 0.03f, ChannelFusion = "mean" });
         detector.Fit(GoodDiscs(5, 3, size: 64));
         var writer = new ModelWriter(detector.Method);
         detector.Save(writer);
         writer.WriteTo(tmp["v.inspecta"]);
-        var loaded = DetectorCatalog.Load(ModelReader.Open(tmp["v.inspecta"]));
+        var loaded = MethodRegistry.Default.Load(ModelReader.Open(tmp["v.inspecta"]));
         Assert.IsType<VariationModelDetector>(loaded);
         var image = ClassicalFixtures.PrintedDisc(64, 3, 77);
         ClassicalFixtures.Scratch(image, 10, 20, 50, 30);
@@ -125,27 +126,27 @@ public class VariationModelTests
     public void BadInputGetsClearErrors()
     {
         var one = GoodDiscs(1, 1);
-        var ex = Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new FitOptions()).Fit(one));
+        var ex = Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new VariationOptions()).Fit(one));
         Assert.Contains("at least 2", ex.Message);
 
         var mixed = GoodDiscs(2, 1, size: 64).Concat([ClassicalFixtures.Good(ClassicalFixtures.PrintedDisc(80, 1, 3), 7)]).ToList();
-        ex = Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new FitOptions()).Fit(mixed));
+        ex = Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new VariationOptions()).Fit(mixed));
         Assert.Contains("--image-size", ex.Message);
         Assert.Contains("80×80", ex.Message);
 
         // With --image-size the same mixed set fits, and maps come back at each input's own size.
-        var resized = new VariationModelDetector(new FitOptions { ImageSize = 48 });
+        var resized = new VariationModelDetector(new VariationOptions { ImageSize = 48 });
         resized.Fit(mixed);
         ClassicalFixtures.AssertValidMap(resized.Predict(ClassicalFixtures.Good(ClassicalFixtures.PrintedDisc(80, 1, 4), 0, Split.Test)).Map, 80, 80);
 
-        var detector = new VariationModelDetector(new FitOptions());
+        var detector = new VariationModelDetector(new VariationOptions());
         detector.Fit(GoodDiscs(2, 1, size: 64));
         ex = Assert.Throws<InspectaUserException>(() => detector.Predict(ClassicalFixtures.Good(ClassicalFixtures.PrintedDisc(64, 3, 3), 0, Split.Test)));
         Assert.Contains("channel", ex.Message);
 
-        Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new FitOptions { Alignment = "affine" }));
-        Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new FitOptions { ChannelFusion = "median" }));
-        Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new FitOptions { SigmaMin = 0 }));
+        Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new VariationOptions { Alignment = "affine" }));
+        Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new VariationOptions { ChannelFusion = "median" }));
+        Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new VariationOptions { SigmaMin = 0 }));
     }
 
     [Fact]
@@ -163,16 +164,16 @@ public class VariationModelTests
         var train = Enumerable.Range(0, 10).Select(i => ClassicalFixtures.Good(
             Lit(ClassicalFixtures.PrintedDisc(64, 3, 30 + i), 1 + 0.1f * (rng.NextSingle() - 0.5f), 0.1f * (rng.NextSingle() - 0.5f), 0.1f * (rng.NextSingle() - 0.5f)), i)).ToList();
         var test = ClassicalFixtures.Good(Lit(ClassicalFixtures.PrintedDisc(64, 3, 99), 0.8f, 0.3f, -0.25f), 0, Split.Test);
-        var plain = new VariationModelDetector(new FitOptions());
+        var plain = new VariationModelDetector(new VariationOptions());
         plain.Fit(train);
-        var compensated = new VariationModelDetector(new FitOptions { Illumination = "plane" });
+        var compensated = new VariationModelDetector(new VariationOptions { Illumination = "plane" });
         compensated.Fit(train);
         Assert.True(compensated.CompensatesIllumination);
         float before = plain.Predict(test).Score, after = compensated.Predict(test).Score;
         Assert.True(after < 5 && before > 3 * after, $"score without compensation {before:F2}, with {after:F2}");
         // The training images are not modified in place.
-        Assert.Equal(plain.Predict(train[0]).Score, new VariationModelDetector(new FitOptions()).Also(d => d.Fit(train)).Predict(train[0]).Score);
-        Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new FitOptions { Illumination = "affine" }));
+        Assert.Equal(plain.Predict(train[0]).Score, new VariationModelDetector(new VariationOptions()).Also(d => d.Fit(train)).Predict(train[0]).Score);
+        Assert.Throws<InspectaUserException>(() => new VariationModelDetector(new VariationOptions { Illumination = "affine" }));
     }
 }
 

@@ -1,6 +1,7 @@
+using Inspecta.Detectors.Components;
+using Inspecta.Tests.Infrastructure;
 using Inspecta.Detectors.PatchCore;
 using Inspecta.Persistence;
-using Inspecta.Tests.Infrastructure;
 
 namespace Inspecta.Tests.Detectors.PatchCore;
 

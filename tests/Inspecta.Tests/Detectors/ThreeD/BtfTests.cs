@@ -1,3 +1,4 @@
+using Inspecta.Detectors.Registry;
 using System.Diagnostics;
 using Inspecta.Datasets;
 using Inspecta.Detectors;
@@ -20,7 +21,7 @@ public sealed class BtfFixture : IDisposable
     {
         Category = Data.Read();
         var sw = Stopwatch.StartNew();
-        Fpfh = new BtfDetector(BtfFeatures.Fpfh, new FitOptions { ImageSize = 128 });
+        Fpfh = new BtfDetector(BtfFeatures.Fpfh, new BtfOptions { ImageSize = 128 });
         Fpfh.Fit(Category.Train);
         double fit = sw.Elapsed.TotalSeconds;
         sw.Restart();
@@ -74,7 +75,7 @@ public class BtfTests(BtfFixture fx) : IClassFixture<BtfFixture>
     public void BtfRawFitsOnRawXyzAndReloadsBitIdentically()
     {
         using var tmp = new TempDir();
-        var raw = DetectorCatalog.Get(BtfDetector.RawId).Create(new FitOptions { ImageSize = 64, CoresetRatio = 0.5 });
+        var raw = MethodRegistry.Default.Get(BtfDetector.RawId).Create(new BtfOptions { ImageSize = 64, CoresetRatio = 0.5 });
         raw.Fit(fx.Category.Train);
         new TrainedModel(raw, null, null).Save(tmp["raw.inspecta"]);
         using var back = TrainedModel.Load(tmp["raw.inspecta"]);
@@ -88,19 +89,19 @@ public class BtfTests(BtfFixture fx) : IClassFixture<BtfFixture>
     [Fact]
     public void SamplesWithoutScansAndBadOptionsAreUserErrors()
     {
-        var d = new BtfDetector(BtfFeatures.Fpfh, new FitOptions());
+        var d = new BtfDetector(BtfFeatures.Fpfh, new BtfOptions());
         var rgbOnly = new Sample("x", "/nowhere/x.png", Split.Train, Sample.GoodLabel);
         Assert.Contains("xyz", Assert.Throws<InspectaUserException>(() => d.Fit([rgbOnly])).Message);
         Assert.Throws<InspectaUserException>(() => d.Fit([]));
-        Assert.Throws<InspectaUserException>(() => new BtfDetector(BtfFeatures.Raw, new FitOptions { CoresetRatio = 1.5 }));
-        Assert.Throws<InspectaUserException>(() => new BtfDetector(BtfFeatures.Raw, new FitOptions { ImageSize = 8 }));
+        Assert.Throws<InspectaUserException>(() => new BtfDetector(BtfFeatures.Raw, new BtfOptions { CoresetRatio = 1.5 }));
+        Assert.Throws<InspectaUserException>(() => new BtfDetector(BtfFeatures.Raw, new BtfOptions { ImageSize = 8 }));
     }
 
     [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
     public void BtfFpfhRgbConcatenatesRgbAndFpfhAndReloadsBitIdentically()
     {
         using var tmp = new TempDir();
-        var d = DetectorCatalog.Get(BtfDetector.FpfhRgbId).Create(new FitOptions
+        var d = MethodRegistry.Default.Get(BtfDetector.FpfhRgbId).Create(new BtfRgbOptions
         {
             Backbone = Path.Combine(SharedData.ModelsDir, "squeezenet1_1_imagenet_features.onnx"), ImageSize = 64, Layers = ["fire3", "fire5"], CoresetRatio = 0.5,
         });

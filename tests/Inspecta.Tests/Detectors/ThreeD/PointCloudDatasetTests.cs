@@ -75,7 +75,7 @@ public class PointCloudDatasetTests(ThreeDFixtures data) : IClassFixture<ThreeDF
     public void Pc_patchcore_model_file_reloads_bit_identically()
     {
         var cat = DatasetReader.Open(data.ShapeNetRoot).Get(ThreeDFixtures.ShapeClass);
-        var detector = new PointPatchCoreDetector(new FitOptions { PatchCentres = 128, Register = true });
+        var detector = new PointPatchCoreDetector(new PointPatchCoreOptions { Centres = 128, Register = true });
         detector.Fit(cat.Train);
         using var tmp = new TempDir();
         new TrainedModel(detector, null, null).Save(tmp["m.inspecta"]);
@@ -91,7 +91,7 @@ public class PointCloudDatasetTests(ThreeDFixtures data) : IClassFixture<ThreeDF
     public void Model_trainer_calibrates_point_methods_on_the_largest_good_point_score()
     {
         var cat = DatasetReader.Open(data.ShapeNetRoot).Get(ThreeDFixtures.ShapeClass);
-        var detector = new PointPatchCoreDetector(new FitOptions { PatchCentres = 128 });
+        var detector = new PointPatchCoreDetector(new PointPatchCoreOptions { Centres = 128 });
         using var model = ModelTrainer.Train(detector, cat.Train.Take(3).ToList(), [cat.Train[3]]);
         var t = model.Thresholds!;
         Assert.Equal("max", t.Estimator);

@@ -16,7 +16,7 @@ public class PointPatchCoreTests(ThreeDFixtures data, ITestOutputHelper output) 
         var category = DatasetReader.Open(data.ShapeNetRoot).Get(ThreeDFixtures.ShapeClass);
         Assert.Equal(DatasetFormat.AnomalyShapeNet, category.Format);
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var detector = new PointPatchCoreDetector(new FitOptions { Register = register });
+        var detector = new PointPatchCoreDetector(new PointPatchCoreOptions { Register = register });
         detector.Fit(category.Train);
         double fit = sw.Elapsed.TotalSeconds;
         sw.Restart();

@@ -102,7 +102,7 @@ public class BenchCommandTests
         Assert.Contains("gamma", noCat.Stderr);
         var noData = CliRunner.Run("bench", "--dataset", tmp["missing"], "--methods", "variation");
         Assert.Equal(2, noData.ExitCode);
-        Assert.Equal(2, CliRunner.Run("bench", "--dataset", root).ExitCode);   // --methods is required
+        Assert.Equal(2, CliRunner.Run("bench", "--dataset", root).ExitCode);   // --methods or --config is required
     }
 
     [Fact]

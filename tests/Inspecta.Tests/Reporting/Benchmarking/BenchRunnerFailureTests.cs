@@ -1,4 +1,4 @@
-using Inspecta.Detectors;
+using Inspecta.Detectors.Registry;
 using Inspecta.Reporting.Benchmarking;
 
 namespace Inspecta.Tests.Reporting.Benchmarking;
@@ -6,19 +6,20 @@ namespace Inspecta.Tests.Reporting.Benchmarking;
 /// <summary>How <see cref="BenchRunner"/> records failed rows, and categories without pixel ground truth.</summary>
 public class BenchRunnerFailureTests
 {
-    private static DetectorCatalog.Entry Failing(string id, Func<Exception> error) =>
-        new(id, "test-only: fails when created", false, _ => throw error(), _ => throw error());
+    private static MethodConfig Failing(string id, Func<Exception> error) => MethodConfig.Default(new FailingMethod(id, error));
 
     [Fact]
     public void FailedRowsSayWhetherTheFailureIsTheUsersOrABug()
     {
-        var entries = new Dictionary<string, DetectorCatalog.Entry>
+        var options = new BenchOptions
         {
-            ["user-bad"] = Failing("user-bad", () => new InspectaUserException("--image-size 5 is too small")),
-            ["wrapped"] = Failing("wrapped", () => new AggregateException(new InspectaUserException("bad data in a parallel loop"))),
-            ["buggy"] = Failing("buggy", () => new InvalidOperationException("index out of range")),
+            Methods =
+            [
+                Failing("user-bad", () => new InspectaUserException("--image-size 5 is too small")),
+                Failing("wrapped", () => new AggregateException(new InspectaUserException("bad data in a parallel loop"))),
+                Failing("buggy", () => new InvalidOperationException("index out of range")),
+            ],
         };
-        var options = new BenchOptions { Methods = ["user-bad", "wrapped", "buggy"], Resolve = m => entries[m] };
         var report = BenchRunner.Run([BenchRunnerTests.TinyCategory("a")], options, "x");
 
         var byMethod = report.Rows.ToDictionary(r => r.Method);
@@ -35,7 +36,7 @@ public class BenchRunnerFailureTests
     {
         var tiny = BenchRunnerTests.TinyCategory("labels-only");
         var cat = tiny with { Test = [.. tiny.Test.Select(s => s with { GroundTruth = null })], HasPixelGroundTruth = false };
-        var options = new BenchOptions { Methods = [MeanImageDetector.Id], Resolve = _ => MeanImageDetector.Entry };
+        var options = new BenchOptions { Methods = [MeanImageDetector.Config] };
         var row = Assert.Single(BenchRunner.Run([cat], options, "x").Rows);
         Assert.True(row.Error is null, row.Error);
         Assert.Equal(1.0, row.ImageAuroc, 6);   // the bright square still ranks every defect first

@@ -1,3 +1,4 @@
+using Inspecta.Detectors.Registry;
 using Inspecta.Datasets;
 using Inspecta.Imaging;
 using Inspecta.Reporting.Benchmarking;
@@ -35,10 +36,9 @@ public class BenchRunnerTests
         return new BenchCategory(name, trainSet, validation, test);
     }
 
-    private static BenchOptions Options(params string[] methods) => new()
+    private static BenchOptions Options(params MethodConfig[] methods) => new()
     {
         Methods = methods,
-        Resolve = m => m == MeanImageDetector.Id ? MeanImageDetector.Entry : Inspecta.Detectors.DetectorCatalog.Get(m),
         BatchSizes = [1, 2, 4],
         ThroughputImages = 8,
     };
@@ -47,7 +47,7 @@ public class BenchRunnerTests
     public void Bench_FitsEvaluatesAndMeasures_EveryMethodAndCategory()
     {
         var cats = new[] { TinyCategory("a", seed: 1), TinyCategory("b", seed: 2) };
-        var report = BenchRunner.Run(cats, Options(MeanImageDetector.Id), "inspecta bench (test)");
+        var report = BenchRunner.Run(cats, Options(MeanImageDetector.Config), "inspecta bench (test)");
 
         Assert.Equal(2, report.Rows.Count);
         foreach (var row in report.Rows)
@@ -83,16 +83,16 @@ public class BenchRunnerTests
     }
 
     [Fact]
-    public void Bench_UnknownMethod_IsAUserErrorBeforeAnyWork()
+    public void Bench_TwoRunsWithOneLabel_IsAUserErrorBeforeAnyWork()
     {
-        var ex = Assert.Throws<InspectaUserException>(() => BenchRunner.Run([TinyCategory()], Options("no-such-method"), "x"));
-        Assert.Contains("no-such-method", ex.Message);
+        var ex = Assert.Throws<InspectaUserException>(() => BenchRunner.Run([TinyCategory()], Options(MeanImageDetector.Config, MeanImageDetector.Config), "x"));
+        Assert.Contains(MeanImageDetector.Id, ex.Message);
     }
 
     [Fact]
     public void Bench_RunsACatalogMethod_ThroughTheSharedTrainer()
     {
-        var report = BenchRunner.Run([TinyCategory("tiny", train: 10)], new BenchOptions { Methods = ["variation"] }, "inspecta bench --methods variation");
+        var report = BenchRunner.Run([TinyCategory("tiny", train: 10)], new BenchOptions { Methods = [MethodConfig.Default(MethodRegistry.Default.Get("variation"))] }, "inspecta bench --methods variation");
         var row = Assert.Single(report.Rows);
         Assert.True(row.Error is null, row.Error);
         Assert.Equal("variation", row.Method);

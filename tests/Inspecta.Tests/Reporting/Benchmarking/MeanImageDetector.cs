@@ -1,5 +1,7 @@
 using Inspecta.Datasets;
 using Inspecta.Detectors;
+using Inspecta.Detectors.Options;
+using Inspecta.Detectors.Registry;
 using Inspecta.Imaging;
 using Inspecta.Persistence;
 
@@ -16,10 +18,14 @@ internal sealed class MeanImageDetector : IAnomalyDetector, IBatchPredictor
 
     public string Method => Id;
 
-    public static DetectorCatalog.Entry Entry { get; } = new(Id, "test-only mean image difference", false, _ => new MeanImageDetector(), Load);
+    public static MethodDescriptor Descriptor { get; } = new MeanImageMethod();
+    public static MethodConfig Config => MethodConfig.Default(Descriptor);
 
-    public void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
+    public void Dispose() { }
+
+    public void Fit(FitContext context)
     {
+        var (good, progress) = (context.Train, context.Progress);
         ImageF? sum = null;
         for (int i = 0; i < good.Count; i++)
         {
@@ -58,4 +64,26 @@ internal sealed class MeanImageDetector : IAnomalyDetector, IBatchPredictor
         var data = reader.ReadFloats("mean", out int[] shape);
         return new MeanImageDetector { _mean = new ImageF(shape[0], shape[1], shape[2], data) };
     }
+}
+
+/// <summary>Options of the test-only methods: the seed only.</summary>
+internal sealed record TestMethodOptions : MethodOptions;
+
+internal sealed class MeanImageMethod : MethodDescriptor<TestMethodOptions>
+{
+    public override string Id => MeanImageDetector.Id;
+    public override string Summary => "test-only mean image difference";
+    public override InputKind Input => InputKind.Image;
+    protected override IAnomalyDetector Create(TestMethodOptions options) => new MeanImageDetector();
+    protected override IAnomalyDetector LoadDetector(ModelReader reader) => MeanImageDetector.Load(reader);
+}
+
+/// <summary>A test-only method that fails when it is created.</summary>
+internal sealed class FailingMethod(string id, Func<Exception> error) : MethodDescriptor<TestMethodOptions>
+{
+    public override string Id => id;
+    public override string Summary => "test-only: fails when created";
+    public override InputKind Input => InputKind.Image;
+    protected override IAnomalyDetector Create(TestMethodOptions options) => throw error();
+    protected override IAnomalyDetector LoadDetector(ModelReader reader) => throw error();
 }

@@ -1,0 +1,45 @@
+using Inspecta.Detectors.Registry;
+using Inspecta.Persistence;
+
+namespace Inspecta.Detectors;
+
+/// <summary>A fitted detector with its calibrated thresholds and training summary: what a <c>.inspecta</c> file holds.</summary>
+public sealed class TrainedModel(IAnomalyDetector detector, CalibratedThresholds? thresholds, TrainingSummary? summary) : IDisposable
+{
+    public IAnomalyDetector Detector { get; } = detector;
+    /// <summary>Null when no good validation images were available to calibrate on.</summary>
+    public CalibratedThresholds? Thresholds { get; } = thresholds;
+    public TrainingSummary? Summary { get; } = summary;
+    /// <summary>What the model reads (image, organised scan, point cloud), from its method's descriptor.</summary>
+    public InputKind Input => MethodRegistry.Default.Find(Detector.Method)?.Input ?? InputKind.Image;
+    /// <summary>What the fit noticed about the model that the user should know (not stored in the file).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Writes the model file atomically: the detector's parameters and arrays, thresholds, summary.</summary>
+    public void Save(string path)
+    {
+        var writer = new ModelWriter(Detector.Method);
+        Detector.Save(writer);
+        if (Thresholds is not null) writer.Manifest["thresholds"] = Thresholds.ToJson();
+        if (Summary is not null) writer.Manifest["training"] = Summary.ToJson();
+        writer.WriteTo(path);
+    }
+
+    /// <summary>Loads any model file (dispatching on its method) with its thresholds and summary.</summary>
+    public static TrainedModel Load(string path, MethodRegistry? registry = null)
+    {
+        var reader = ModelReader.Open(path);
+        var detector = (registry ?? MethodRegistry.Default).Load(reader);
+        try
+        {
+            return new TrainedModel(detector, CalibratedThresholds.FromJson(reader.Manifest["thresholds"]), TrainingSummary.FromJson(reader.Manifest["training"]));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException or KeyNotFoundException)
+        {
+            detector.Dispose();
+            throw InspectaUserException.ForFile(path, $"the model's thresholds or training summary are malformed ({ex.Message}).");
+        }
+    }
+
+    public void Dispose() => Detector.Dispose();
+}
