@@ -13,7 +13,7 @@ namespace Inspecta.Detectors.PatchCore;
 public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisposable
 {
     public const string MethodId = "patchcore";
-    public const string DefaultBackbone = "resnet50v2_imagenet_l123";
+    public const string DefaultBackbone = BackbonePreset.DefaultName;
     public const double DefaultCoresetRatio = 0.1;
     public const int DefaultNumNeighbours = 3;
     public const int Dimension = 1024;
