@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Inspecta.Datasets;
 using Inspecta.Detectors;
 using Inspecta.Detectors.FeatureDictionary;
+using Inspecta.Features;
 
 namespace Inspecta.Cli.Commands;
 
@@ -17,7 +18,7 @@ internal static class FitCommand
         var format = new Option<string?>("--format") { Description = "Dataset layout (default: auto-detect)." };
         var method = new Option<string>("--method") { Description = $"Method: {string.Join(", ", DetectorCatalog.All.Select(e => e.Method))}.", Required = true };
         var output = new Option<string>("--out") { Description = "Model file to write (.inspecta).", Required = true };
-        var backbone = new Option<string?>("--backbone") { Description = "Backbone ONNX path or preset (default resnet50v2_imagenet_l123, from the model cache)." };
+        var backbone = new Option<string?>("--backbone") { Description = $"Backbone ONNX path or preset (default: the built-in {BackbonePreset.DefaultName}, an ImageNet ResNet-18 that needs no download; see `inspecta models list`)." };
         var layers = new Option<string?>("--layers") { Description = "Comma-separated backbone outputs, e.g. layer2,layer3." };
         var coreset = new Option<double?>("--coreset") { Description = "PatchCore coreset ratio (default 0.1)." };
         var imageSize = new Option<int?>("--image-size") { Description = "Square network input size (default 224)." };
@@ -71,6 +72,8 @@ internal static class FitCommand
             options = options with { TextureCategory = cat.IsTexture };
             if (cat.IsTexture && options.ImageSize is null && entry.Method == FeatureDictionaryDetector.MethodId)
                 console.Info($"{cat.Name} is a texture category: {entry.Method} works at {FeatureDictionaryDetector.DefaultTextureImageSize}×{FeatureDictionaryDetector.DefaultTextureImageSize} (--image-size overrides)", asJson);
+            if (entry.NeedsBackbone && options.Backbone is null)
+                console.Info($"backbone: built-in {BackbonePreset.DefaultName} (ImageNet ResNet-18 from {ResNet18Package.Id} {ResNet18Package.Version}); --backbone <path|preset> for another", asJson);
             console.Info($"fitting {entry.Method} on {cat.Name}: {train.Count} train, {cat.Validation.Count} validation images", asJson);
             using var model = console.RunWithProgress("fit", p =>
                 ModelTrainer.Train(entry.Create(options), train, cat.Validation, parse.GetValue(minArea), p, default, cat.Path, cat.Name), asJson);
