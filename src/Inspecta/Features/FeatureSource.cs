@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Inspecta.Datasets;
+using Inspecta.Diagnostics;
 using Inspecta.Imaging;
 
 namespace Inspecta.Features;
@@ -53,8 +54,10 @@ public sealed class FeatureSource : IDisposable
 
     public Extracted Extract(Sample sample)
     {
-        var image = sample.LoadImage();
-        var maps = Backbone.Extract([Preprocessing.Apply(image)], Layers);
+        ImageF image, input;
+        using (StageTimer.Measure("decode")) image = sample.LoadImage();
+        using (StageTimer.Measure("preprocess")) input = Preprocessing.Apply(image);
+        var maps = Backbone.Extract([input], Layers);
         RequireFinite(maps, 0, sample);
         return new Extracted(maps, image.Height, image.Width);
     }
@@ -73,9 +76,10 @@ public sealed class FeatureSource : IDisposable
         {
             Parallel.For(0, samples.Count, i =>
             {
-                var image = samples[i].LoadImage();
+                ImageF image;
+                using (StageTimer.Measure("decode")) image = samples[i].LoadImage();
                 sizes[i] = (image.Height, image.Width);
-                inputs[i] = Preprocessing.Apply(image);
+                using (StageTimer.Measure("preprocess")) inputs[i] = Preprocessing.Apply(image);
             });
         }
         catch (AggregateException ex) when (ex.InnerExceptions.OfType<InspectaUserException>().FirstOrDefault() is { } user)

@@ -1,4 +1,5 @@
 using Inspecta.Datasets;
+using Inspecta.Diagnostics;
 using Inspecta.Features;
 using Inspecta.Imaging;
 using Inspecta.Persistence;
@@ -22,7 +23,7 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
     private readonly string _backboneSpec;
     private readonly IReadOnlyList<string>? _layers;
     private readonly Preprocessing _preprocessing;
-    private readonly PatchCoreEmbedder _embedder = new(Dimension, Dimension);
+    private readonly PatchCoreEmbedder _embedder;
     private FeatureSource? _source;
     private PatchMemoryBank? _bank;
 
@@ -34,16 +35,16 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
     public int BankSize => _bank?.Count ?? 0;
     /// <summary>Patches before coreset reduction (0 after loading a file written without it).</summary>
     public int FullBankSize => _bank?.FullCount ?? 0;
+    /// <summary>The memory bank (null before fitting), for diagnostics.</summary>
+    internal PatchMemoryBank? Bank => _bank;
     /// <summary>Seconds spent in coreset selection during the last fit.</summary>
     public double CoresetSeconds => _bank?.CoresetSeconds ?? 0;
-
-    /// <summary>Optional timing sink for benchmarks: backbone, search and map milliseconds per prediction.</summary>
-    public Action<double, double, double>? PredictTimings { get; set; }
 
     public PatchCoreDetector(FitOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _backboneSpec = options.Backbone ?? DefaultBackbone;
+        _embedder = new PatchCoreEmbedder(Dimension, Dimension, compact: true);
         _layers = options.Layers;
         _preprocessing = Preprocessing.For(options.ImageSize ?? 224, options.CenterCrop);
         CoresetRatio = options.CoresetRatio ?? DefaultCoresetRatio;
@@ -53,9 +54,10 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         Seed = options.Seed;
     }
 
-    private PatchCoreDetector(FeatureSource source, double coreset, int neighbours, int seed, PatchMemoryBank bank)
+    private PatchCoreDetector(FeatureSource source, double coreset, int neighbours, int seed, PatchMemoryBank bank, PatchCoreEmbedder embedder)
     {
         _source = source;
+        _embedder = embedder;
         _backboneSpec = source.Backbone.Info.Path;
         _layers = source.Layers;
         _preprocessing = source.Preprocessing;
@@ -75,32 +77,34 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
             var (rows, _, _) = _embedder.Embed(f.Maps);
             if (all is null)
             {
-                perImage = rows.Length / Dimension;
+                perImage = rows.Length / _embedder.RowLength([.. f.Maps.Select(m => m.Channels)]);
                 if ((long)good.Count * rows.Length > Array.MaxLength)
                     throw new InspectaUserException($"The memory bank of {good.Count} images × {perImage} patches is too large; use fewer images or a smaller --image-size.");
                 all = new float[good.Count * rows.Length];
             }
             rows.CopyTo(all.AsSpan(i * rows.Length));
         }, progress, ct);
-        _bank = PatchMemoryBank.Build(all!, good.Count * perImage, Dimension, CoresetRatio, Seed, progress, ct);
+        _bank = PatchMemoryBank.Build(all!, good.Count * perImage, all!.Length / (good.Count * perImage), CoresetRatio, Seed, progress, ct);
     }
 
     public Prediction Predict(Sample sample)
     {
         var source = _source ?? throw new InvalidOperationException("PatchCore is not fitted.");
-        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         var f = source.Extract(sample);
-        var (rows, h, w) = _embedder.Embed(f.Maps);
-        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+        float[] rows;
+        int h, w;
+        using (StageTimer.Measure("embed")) (rows, h, w) = _embedder.Embed(f.Maps);
         int positions = h * w;
         var bank = _bank!;
-        var dist = bank.PatchScores(rows, positions, out var nearest);
-        float score = bank.ImageScore(rows, positions, dist, nearest, NumNeighbours);
-        var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-        var map = ScoreMap(dist, h, w, source.Preprocessing, f.OriginalHeight, f.OriginalWidth);
-        var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
-        PredictTimings?.Invoke(Ms(t0, t1), Ms(t1, t2), Ms(t2, t3));
-        return new Prediction(score, map);
+        float[] dist;
+        float score;
+        using (StageTimer.Measure("search"))
+        {
+            dist = bank.PatchScores(rows, positions, out var nearest);
+            score = bank.ImageScore(rows, positions, dist, nearest, NumNeighbours);
+        }
+        using var _ = StageTimer.Measure("map");
+        return new Prediction(score, ScoreMap(dist, h, w, source.Preprocessing, f.OriginalHeight, f.OriginalWidth));
     }
 
     /// <summary>
@@ -120,7 +124,7 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
             embedded[i] = _embedder.Embed(extracted[i].Maps);
             total += embedded[i].H * embedded[i].W;
         }
-        var queries = new float[(long)total * Dimension];
+        var queries = new float[(long)total * _bank!.Dimension];
         for (int i = 0, at = 0; i < samples.Count; at += embedded[i].Rows.Length, i++) embedded[i].Rows.CopyTo(queries.AsSpan(at));
         var bank = _bank!;
         var dist = bank.PatchScores(queries, total, out var nearest);
@@ -136,8 +140,6 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         }
         return result;
     }
-
-    private static double Ms(long a, long b) => (b - a) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
 
     /// <summary>Patch grid → bilinear to the network input → Gaussian σ = 4 → original image size.</summary>
     internal static AnomalyMap ScoreMap(float[] grid, int h, int w, Preprocessing pre, int originalHeight, int originalWidth)
@@ -157,6 +159,9 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         p["num_neighbours"] = NumNeighbours;
         p["seed"] = Seed;
         p["dimension"] = Dimension;
+        // Compact rows (see PatchCoreEmbedder): same distances as the full 1024-d rows; older files have full rows.
+        if (_embedder.CompactWhenExact && _embedder.CompactWeights([.. source.Layers.Select(l => source.Backbone.Info.Output(l).Channels)]) is not null)
+            p["embedding"] = "compact";
         p["sigma"] = Sigma;
         _bank!.Save(writer);
     }
@@ -166,11 +171,19 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         var p = reader.Parameters;
         int dim = p["dimension"]?.GetValue<int>() ?? throw reader.Error("PatchCore parameters have no 'dimension'.");
         if (dim != Dimension) throw reader.Error($"PatchCore dimension {dim} is not supported (expected {Dimension}).");
+        string embedding = p["embedding"]?.GetValue<string>() ?? "full";
+        if (embedding is not ("full" or "compact")) throw reader.Error($"unknown PatchCore embedding '{embedding}'.");
+        var embedder = new PatchCoreEmbedder(Dimension, Dimension, compact: embedding == "compact");
         var bank = PatchMemoryBank.Load(reader);
-        if (bank.Dimension != Dimension) throw reader.Error("the PatchCore bank has the wrong shape.");
         var source = FeatureSource.Read(p, reader);
+        int expected = embedder.RowLength([.. source.Layers.Select(l => source.Backbone.Info.Output(l).Channels)]);
+        if (bank.Dimension != expected)
+        {
+            source.Dispose();
+            throw reader.Error($"the PatchCore bank has {bank.Dimension} values per patch, expected {expected}.");
+        }
         return new PatchCoreDetector(source, p["coreset_ratio"]!.GetValue<double>(), p["num_neighbours"]!.GetValue<int>(),
-            p["seed"]!.GetValue<int>(), bank);
+            p["seed"]!.GetValue<int>(), bank, embedder);
     }
 
     public void Dispose() => _source?.Dispose();
