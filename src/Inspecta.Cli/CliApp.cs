@@ -52,7 +52,7 @@ public static class CliApp
         }
         console.Configure(parse);
         // Deriving (or re-deriving a damaged) built-in backbone is worth a line on stderr; the library only raises the event.
-        void OnBackboneNotice(string message) => console.Info(message);
+        void OnBackboneNotice(string message) => console.Info(message, json: true);   // stderr: stdout may carry JSON
         Features.BuiltInBackbone.Notice += OnBackboneNotice;
         try
         {

@@ -23,7 +23,7 @@ public class DemoCommandTests
         Assert.Contains("Inspecta demo results", run.Stdout);
         Assert.Contains("flange (2D)", run.Stdout);
         Assert.Contains("ring (3D, RGB)", run.Stdout);
-        // Without a backbone the demo says which method it used instead, and why.
+        // The demo says which method it used, and why.
         Assert.Contains("2D method:", run.Stdout);
         Assert.True(Directory.GetFiles(tmp["demo/reports"], "*.html").Length >= 2);
         Assert.True(File.Exists(Path.Combine(tmp["demo"], "data", "synthetic-2d", "flange", "train", "good", "000.png")));
@@ -43,17 +43,17 @@ public class DemoCommandTests
         Assert.Equal("", run.Stderr);
     }
 
-    [SharedFact("models", "resnet50v2_imagenet_l123.onnx")]
-    public void Demo_uses_PatchCore_when_a_backbone_is_given_and_reports_json()
+    [Fact]
+    public void Demo_uses_PatchCore_and_PaDiM_with_the_built_in_backbone_and_reports_json()
     {
         using var tmp = new TempDir();
-        string backbone = Path.Combine(SharedData.ModelsDir, "resnet50v2_imagenet_l123.onnx");
-        var run = CliRunner.Run("demo", "--work-dir", tmp["demo"], "--count", "6", "--size", "96", "--backbone", backbone, "--json", "--no-report");
+        var run = CliRunner.Run("demo", "--work-dir", tmp["demo"], "--count", "6", "--size", "96", "--json", "--no-report");
         Assert.True(run.ExitCode == 0, run.Stderr);
         var json = JsonNode.Parse(run.Stdout)!;
+        Assert.Contains("built-in backbone resnet18", (string)json["backbone"]!);
         var methods = json["results"]!.AsArray().Select(r => (string)r!["method"]!).ToList();
-        Assert.Equal("patchcore", methods[0]);
-        Assert.Contains("variation", methods);
+        Assert.Equal(["patchcore", "padim", "variation", "patchcore"], methods.Take(4));
+        Assert.Contains("btf-fpfh", methods);
         foreach (var r in json["results"]!.AsArray())
         {
             double auroc = (double)r!["metrics"]!["image_auroc"]!;

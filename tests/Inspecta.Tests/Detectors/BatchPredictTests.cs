@@ -6,9 +6,9 @@ namespace Inspecta.Tests.Detectors;
 /// <summary>Batched prediction (one ONNX run, one search) must give exactly the per-sample results.</summary>
 public class BatchPredictTests
 {
-    private static string Squeeze => Path.Combine(SharedData.ModelsDir, "squeezenet1_1_imagenet_features.onnx");
+    private static string ResNet18 => TestBackbones.ResNet18;
 
-    [SharedTheory("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Theory]
     [InlineData("patchcore")]
     [InlineData("padim")]
     [InlineData("spade")]
@@ -18,7 +18,7 @@ public class BatchPredictTests
         var test = PadimFormTests.Synthetic(3, 22, 64);
         var detector = DetectorCatalog.Get(method).Create(new FitOptions
         {
-            Backbone = Squeeze, ImageSize = 64, Layers = ["fire3", "fire5"], CoresetRatio = 0.3, FeatureChannels = 24, TopImages = 3,
+            Backbone = ResNet18, ImageSize = 64, Layers = ["layer1", "layer2"], CoresetRatio = 0.3, FeatureChannels = 24, TopImages = 3,
         });
         try
         {

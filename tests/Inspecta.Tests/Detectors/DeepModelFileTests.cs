@@ -8,9 +8,9 @@ namespace Inspecta.Tests.Detectors;
 /// <summary>Model files of the feature-based detectors: bit-identical reloads, pinned backbones, clear errors.</summary>
 public class DeepModelFileTests
 {
-    private static string Squeeze => Path.Combine(SharedData.ModelsDir, "squeezenet1_1_imagenet_features.onnx");
+    private static string ResNet18 => TestBackbones.ResNet18;
 
-    [SharedTheory("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Theory]
     [InlineData("patchcore")]
     [InlineData("spade")]
     [InlineData("padim")]
@@ -22,7 +22,7 @@ public class DeepModelFileTests
         var test = PadimFormTests.Synthetic(1, 11)[0];
         var detector = DetectorCatalog.Get(method).Create(new FitOptions
         {
-            Backbone = Squeeze, ImageSize = 96, Layers = ["fire3", "fire5"], CoresetRatio = 0.25, FeatureChannels = 24, TopImages = 3,
+            Backbone = ResNet18, ImageSize = 96, Layers = ["layer1", "layer2"], CoresetRatio = 0.25, FeatureChannels = 24, TopImages = 3,
         });
         using var model = ModelTrainer.Train(detector, train, validation, minDefectArea: 50);
         Assert.NotNull(model.Thresholds);
@@ -42,11 +42,11 @@ public class DeepModelFileTests
         foreach (var v in validation) Assert.True(back.Detector.Predict(v).Score <= back.Thresholds!.Image);
     }
 
-    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Fact]
     public void ABackboneWithADifferentHashIsRefused()
     {
         using var tmp = new TempDir();
-        File.Copy(Squeeze, tmp["net.onnx"]);
+        File.Copy(ResNet18, tmp["net.onnx"]);
         using (var d = new PatchCoreDetector(new FitOptions { Backbone = tmp["net.onnx"], ImageSize = 64, CoresetRatio = 0.5 }))
         {
             d.Fit(PadimFormTests.Synthetic(2, 5, 64));
@@ -69,12 +69,12 @@ public class DeepModelFileTests
         Assert.Throws<InspectaUserException>(() => new SpadeDetector(new FitOptions { TopImages = 0 }));
     }
 
-    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Fact]
     public void CorruptImageIsAUserErrorNamingTheFile()
     {
         using var tmp = new TempDir();
         File.WriteAllText(tmp["broken.png"], "not a png");
-        using var d = new PatchCoreDetector(new FitOptions { Backbone = Squeeze, ImageSize = 64 });
+        using var d = new PatchCoreDetector(new FitOptions { Backbone = ResNet18, ImageSize = 64 });
         var bad = new Inspecta.Datasets.Sample("broken", tmp["broken.png"], Inspecta.Datasets.Split.Train, "good");
         var ex = Assert.Throws<InspectaUserException>(() => d.Fit([.. PadimFormTests.Synthetic(1, 1, 64), bad]));
         Assert.Contains("broken.png", ex.Message);
