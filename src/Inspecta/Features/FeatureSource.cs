@@ -170,6 +170,13 @@ public sealed class FeatureSource : IDisposable
         // Check the hash before loading the graph: a different file may not even parse.
         var resolved = ModelCache.Resolve(path is not null && File.Exists(path) ? path : name);
         string actualSha = ModelCache.Sha256Of(resolved.Path);
+        if (!string.Equals(actualSha, sha, StringComparison.OrdinalIgnoreCase) && BackbonePreset.Find(name) is { BuiltIn: true } builtIn)
+        {
+            // The built-in backbone is derived deterministically: a damaged or missing cached copy is derived again
+            // (and said so), and gives back the very file the model was fitted with.
+            var derived = BuiltInBackbone.Ensure();
+            (resolved, actualSha) = ((derived.Path, builtIn.Name), derived.Sha256);
+        }
         if (!string.Equals(actualSha, sha, StringComparison.OrdinalIgnoreCase))
             throw reader.Error($"the model was fitted with backbone '{name}' (SHA-256 {sha}), but '{resolved.Path}' has SHA-256 {actualSha}. " +
                                "Use the original backbone file (put it in the model cache or at its recorded path) or fit the model again.");

@@ -188,3 +188,23 @@ public class BuiltInBackboneTests
         Assert.DoesNotContain(Directory.GetFiles(cache.Path), f => f.EndsWith(".onnx", StringComparison.Ordinal));
     }
 }
+
+public class BuiltInBackboneModelTests
+{
+    [Fact]
+    public void AModelWhoseRecordedCopyWasDamagedReloadsFromTheCacheAndPredictsBitIdentically()
+    {
+        using var tmp = new TempDir();
+        var (path, _) = BuiltInBackbone.Ensure(tmp["cache"]);
+        var train = Inspecta.Tests.Detectors.PadimFormTests.Synthetic(3, 5, 64);
+        using var detector = new Inspecta.Detectors.PatchCore.PatchCoreDetector(new Inspecta.Detectors.FitOptions { Backbone = path, ImageSize = 64, CoresetRatio = 0.5 });
+        detector.Fit(train);
+        new Inspecta.Detectors.TrainedModel(detector, null, null).Save(tmp["m.inspecta"]);
+        var before = detector.Predict(train[0]);
+        File.WriteAllBytes(path, [.. File.ReadAllBytes(path), 1]);   // the recorded copy is edited
+        using var back = Inspecta.Detectors.TrainedModel.Load(tmp["m.inspecta"]);
+        var after = back.Detector.Predict(train[0]);
+        Assert.Equal(BitConverter.SingleToInt32Bits(before.Score), BitConverter.SingleToInt32Bits(after.Score));
+        Assert.Equal(before.Map!.Data, after.Map!.Data);
+    }
+}
