@@ -214,7 +214,7 @@ public static class BenchRunner
 
     /// <summary>A backbone path shows as its file name (tables stay readable); preset names as given.</summary>
     private static string BackboneLabel(string? backbone) =>
-        backbone is null ? "default" : File.Exists(backbone) ? Path.GetFileName(backbone) : backbone;
+        backbone is null ? Features.BackbonePreset.DefaultName : File.Exists(backbone) ? Path.GetFileName(backbone) : backbone;
 
     private static string Safe(string s) => string.Concat(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 
