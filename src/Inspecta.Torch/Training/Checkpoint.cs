@@ -19,6 +19,14 @@ public static class Checkpoint
     /// <summary>Checkpoint path for a model file: <c>model.inspecta</c> → <c>model.inspecta.checkpoint</c>.</summary>
     public static string PathFor(string modelPath) => modelPath + ".checkpoint";
 
+    /// <summary>Removes the checkpoint of <paramref name="checkpointPath"/> and those of later phases (<c>….checkpoint.encoder</c>), after the model was saved.</summary>
+    public static void DeleteAll(string checkpointPath)
+    {
+        if (File.Exists(checkpointPath)) File.Delete(checkpointPath);
+        string dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(checkpointPath))!;
+        foreach (string f in Directory.EnumerateFiles(dir, System.IO.Path.GetFileName(checkpointPath) + ".*")) File.Delete(f);
+    }
+
     public static void Write(string path, string phase, JsonObject architecture, IReadOnlyList<(string Name, nn.Module Module)> modules,
         IReadOnlyList<OptimizerHelper> optimizers, int epochsDone, IReadOnlyList<TrainingEpoch> history, double bestValidation, int bestEpoch)
     {
