@@ -33,6 +33,16 @@ public sealed class TrainingImages
                 throw new ArgumentException($"Image {img.Width}×{img.Height} is smaller than the {sampleSize}×{sampleSize} sample.", nameof(images));
     }
 
+    /// <summary>Mean intensity per channel over all images.</summary>
+    public float[] ChannelMeans()
+    {
+        var means = new float[Channels];
+        foreach (var img in _images)
+            for (int c = 0; c < Channels; c++)
+                means[c] += System.Numerics.Tensors.TensorPrimitives.Sum<float>(img.Plane(c)) / img.PlaneSize / _images.Length;
+        return means;
+    }
+
     /// <summary>Decodes samples through <paramref name="preprocess"/> (resize, grayscale) in parallel, keeping order; a
     /// working image smaller than the sample is a user error naming the file.</summary>
     public static List<ImageF> Load(IReadOnlyList<Sample> samples, Func<ImageF, ImageF> preprocess, int sampleSize, string method, CancellationToken ct)

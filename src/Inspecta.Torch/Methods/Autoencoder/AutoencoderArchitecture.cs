@@ -61,6 +61,19 @@ public sealed record AutoencoderArchitecture(int InputSize, int Channels, int La
         return (nn.Sequential(encoder), nn.Sequential(decoder));
     }
 
+    /// <summary>
+    /// Starts the decoder's output at the training images' mean intensity (its last bias). With the default
+    /// initialisation the output starts near 0, where SSIM's luminance term (2μxμr + c1)/(μx² + μr² + c1) is ≈ c1/μx²
+    /// and multiplies the structure term's gradient away: the SSIM-AE then barely moves for thousands of samples.
+    /// </summary>
+    public static void StartAtMean(nn.Module<Tensor, Tensor> decoder, float[] channelMeans)
+    {
+        var last = decoder.modules().OfType<TorchSharp.Modules.ConvTranspose2d>().Last();
+        using var _ = no_grad();
+        using var means = tensor(channelMeans);
+        last.bias!.copy_(means);
+    }
+
     public JsonObject ToJson() => new()
     {
         ["input_size"] = InputSize, ["channels"] = Channels, ["latent"] = Latent, ["variational"] = Variational,

@@ -60,6 +60,7 @@ public sealed class AutoencoderDetector : IAnomalyDetector, IDisposable
         TorchRuntime.Seed(t.Seed);
         var architecture = new AutoencoderArchitecture(_grid.Patch, data.Train.Channels, options.Latent, _variant == AutoencoderVariant.Vae);
         var (encoder, decoder) = architecture.Build();
+        AutoencoderArchitecture.StartAtMean(decoder, data.Train.ChannelMeans());
         using var optimizer = Optimizers.Create(t.Optimizer, encoder.parameters().Concat(decoder.parameters()), t.LearningRate, t.WeightDecay);
         var task = new AutoencoderTask(_variant, encoder, decoder, optimizer, _ssimWindow, Describe(architecture));
         TrainingResult result;
