@@ -47,9 +47,11 @@ public static class TorchFigures
     }
 
     /// <summary>ae-ssim against ae-l2 on a synthetic texture (crops at a quarter-crop stride): pixel and image AUROC.</summary>
-    public static void Synthetic(string name, int epochs, int samplesPerEpoch, int threads, int crop, int latent, double learningRate, int imageSize)
+    public static void Synthetic(string names, int epochs, int samplesPerEpoch, int threads, int crop, int latent, double learningRate, int imageSize)
     {
         var generator = new Inspecta.Synthesis.TwoD.Synth2DGenerator(new Inspecta.Synthesis.TwoD.Synth2DOptions { Seed = 7, Size = Math.Max(64, imageSize), TrainCount = 12, TestGoodCount = 4, TestPerDefect = 3 });
+        foreach (string name in names.Split(','))
+        {
         var category = Inspecta.Synthesis.TwoD.Synth2DGenerator.GetCategory(name);
         var samples = generator.Plan(category).Select(item => generator.Generate(category, item).ToSample()).ToList();
         var train = samples.Where(s => s.Split == Split.Train).ToList();
@@ -59,7 +61,8 @@ public static class TorchFigures
                 var sw = Stopwatch.StartNew();
                 using var d = new AutoencoderDetector(new AutoencoderOptions
                 {
-                    Variant = variant, ImageSize = imageSize, CropSize = crop, Stride = Math.Max(1, crop / 4), Latent = latent,
+                    Variant = variant, ImageSize = imageSize, Grayscale = Environment.GetEnvironmentVariable("INSPECTA_SYNTH_GRAY") == "1" ? true : null,
+                    SsimConstants = Environment.GetEnvironmentVariable("INSPECTA_SSIM_THESIS") == "1" ? (Inspecta.Torch.Imaging.Ssim.ThesisC1, Inspecta.Torch.Imaging.Ssim.ThesisC2) : (Inspecta.Torch.Imaging.Ssim.C1, Inspecta.Torch.Imaging.Ssim.C2), CropSize = crop, Stride = Math.Max(1, crop / 4), Latent = latent,
                     Training = new TrainingOptions { Epochs = epochs, BatchSize = 32, SamplesPerEpoch = samplesPerEpoch, LearningRate = learningRate, Threads = threads, Seed = 1 },
                 });
                 d.Fit(train);
@@ -76,6 +79,7 @@ public static class TorchFigures
                 double image = RankingMetrics.Compute([.. good, .. bad], [.. good.Select(_ => false), .. bad.Select(_ => true)]).Auroc;
                 Console.WriteLine($"{name} crop {crop} latent {latent} {variant.MethodId()}: pixel AUROC {pixel:F3}, image AUROC {image:F3}, final loss {d.History[^1].Loss:G4}, {sw.Elapsed.TotalSeconds:F0} s; load {Load()}");
             }
+        }
     }
 
     private static IProgress<TrainingEpoch> Epochs(string m) => new Sync<TrainingEpoch>(e =>

@@ -14,9 +14,11 @@ public static class Ssim
 {
     public const int DefaultWindow = 11;
     public const double C1 = 0.01 * 0.01, C2 = 0.03 * 0.03;
+    /// <summary>The constants as the thesis prints them (L746): they ignore contrast below σ² ≈ 0.03, i.e. sensor noise and faint texture.</summary>
+    public const double ThesisC1 = 0.01, ThesisC2 = 0.03;
 
     /// <summary>SSIM per pixel of N×C×H×W inputs, averaged over the channels: N×1×H×W in [−1, 1].</summary>
-    public static Tensor Map(Tensor x, Tensor y, int window = DefaultWindow)
+    public static Tensor Map(Tensor x, Tensor y, int window = DefaultWindow, double c1 = C1, double c2 = C2)
     {
         if (window < 1 || window % 2 == 0) throw new ArgumentOutOfRangeException(nameof(window), "The SSIM window must be odd and positive.");
         using var scope = NewDisposeScope();
@@ -31,7 +33,7 @@ public static class Ssim
         var varA = Mean(a * a) - muA * muA;
         var varB = Mean(b * b) - muB * muB;
         var cov = Mean(a * b) - muA * muB;
-        var ssim = (2 * muA * muB + C1) * (2 * cov + C2) / ((muA * muA + muB * muB + C1) * (varA + varB + C2));
+        var ssim = (2 * muA * muB + c1) * (2 * cov + c2) / ((muA * muA + muB * muB + c1) * (varA + varB + c2));
         return ssim.reshape(n, c, h, w).mean([1], keepdim: true).MoveToOuterDisposeScope();
     }
 }

@@ -88,6 +88,21 @@ public class AutoencoderTests
     }
 
     [Fact]
+    public void ACheckpointOfAnotherArchitectureIsNotResumed()
+    {
+        var (train, _) = TinyData.Category("weave", train: 3);
+        using var dir = new TempDir();
+        string ckpt = dir["m.inspecta.checkpoint"];
+        using (var first = new AutoencoderDetector(Tiny(AutoencoderVariant.L2, epochs: 1, checkpoint: ckpt))) first.Fit(train);
+        using var other = new AutoencoderDetector(Tiny(AutoencoderVariant.L2, epochs: 2, checkpoint: ckpt, resume: true) with { Latent = 8 });
+        var ex = Assert.Throws<InspectaUserException>(() => other.Fit(train));
+        Assert.StartsWith(ckpt, ex.Message);
+        Assert.Contains("another architecture", ex.Message);
+        Checkpoint.DeleteAll(ckpt);
+        Assert.False(File.Exists(ckpt));
+    }
+
+    [Fact]
     public void CancellationStopsBetweenBatchesAndNamesTheCheckpoint()
     {
         var (train, _) = TinyData.Category("weave", train: 4);

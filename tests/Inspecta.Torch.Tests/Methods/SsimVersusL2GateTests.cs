@@ -6,27 +6,28 @@ using Xunit.Abstractions;
 namespace Inspecta.Torch.Tests.Methods;
 
 /// <summary>
-/// The MVTec AD paper's point about structural similarity, at a small size: on a synthetic texture the SSIM-AE
-/// localises defects better (pixel AUROC) than the L2-AE trained the same way, because the L2 residual of a blurry
-/// reconstruction lights up every high-contrast edge of the texture while SSIM compares local structure.
+/// The MVTec AD paper's point about structural similarity, at a small size: on the synthetic tiles texture the SSIM-AE
+/// localises defects better (pixel AUROC) than the L2-AE trained the same way. Both see grayscale (so the comparison is
+/// about the loss and the map, not colour) and the same 4 × 1024 random 32² crops of 128² images; maps average patches
+/// at stride 8. One thread and fixed seeds make the outcome bit-reproducible (the same run as
+/// `torch-synth tiles 4 1024 1 32 64 1e-3 128` with INSPECTA_SYNTH_GRAY=1 in docs/benchmarks.md).
 /// </summary>
 public class SsimVersusL2GateTests(ITestOutputHelper output)
 {
     private static AutoencoderOptions Options(AutoencoderVariant variant) => new()
     {
-        Variant = variant, ImageSize = 64, CropSize = 32, Stride = 8, Latent = 32, SsimWindow = 11,
-        Training = new TrainingOptions { Epochs = 4, BatchSize = 32, SamplesPerEpoch = 512, LearningRate = 1e-3, Threads = 2, Seed = 1 },
+        Variant = variant, ImageSize = 128, CropSize = 32, Stride = 8, Latent = 64, Grayscale = true,
+        Training = new TrainingOptions { Epochs = 4, BatchSize = 32, SamplesPerEpoch = 1024, LearningRate = 1e-3, Threads = 1, Seed = 1 },
     };
 
-    [Theory]
-    [InlineData("weave")]
-    public void SsimAutoencoderBeatsL2AutoencoderInPixelAuroc(string category)
+    [Fact]
+    public void SsimAutoencoderBeatsL2AutoencoderInPixelAurocOnTiles()
     {
-        var (train, test) = TinyData.Category(category, train: 12, size: 64, testGood: 4, perDefect: 3);
+        var (train, test) = TinyData.Category("tiles", train: 12, size: 128, testGood: 4, perDefect: 3);
         double ssim = PixelAuroc(AutoencoderVariant.Ssim, train, test);
         double l2 = PixelAuroc(AutoencoderVariant.L2, train, test);
-        output.WriteLine($"{category}: pixel AUROC ae-ssim {ssim:F3}, ae-l2 {l2:F3}");
-        Assert.True(ssim > l2, $"{category}: ae-ssim pixel AUROC {ssim:F3} should beat ae-l2 {l2:F3}");
+        output.WriteLine($"tiles: pixel AUROC ae-ssim {ssim:F3}, ae-l2 {l2:F3}");
+        Assert.True(ssim > l2 + 0.05, $"tiles: ae-ssim pixel AUROC {ssim:F3} should beat ae-l2 {l2:F3}");
     }
 
     private static double PixelAuroc(AutoencoderVariant variant, List<Inspecta.Datasets.Sample> train, List<Inspecta.Datasets.Sample> test)
@@ -37,10 +38,8 @@ public class SsimVersusL2GateTests(ITestOutputHelper output)
         var positive = new List<bool>();
         foreach (var s in test)
         {
-            var map = detector.Predict(s).Map!;
-            var gt = s.LoadGroundTruth();
-            scores.AddRange(map.Data);
-            positive.AddRange(gt.Data.Select(b => b != 0));
+            scores.AddRange(detector.Predict(s).Map!.Data);
+            positive.AddRange(s.LoadGroundTruth().Data.Select(b => b != 0));
         }
         return RankingMetrics.Compute(scores.ToArray(), positive.ToArray(), "pixel_roc").Auroc;
     }

@@ -25,6 +25,7 @@ public sealed class AutoencoderDetector : IAnomalyDetector, IDisposable
     private readonly Preprocessing _preprocessing;
     private readonly PatchGrid _grid;
     private readonly int _ssimWindow;
+    private readonly (double C1, double C2) _ssimConstants;
     private readonly Lock _gate = new();
     private AutoencoderArchitecture? _architecture;
     private nn.Module<Tensor, Tensor>? _encoder, _decoder;
@@ -44,11 +45,12 @@ public sealed class AutoencoderDetector : IAnomalyDetector, IDisposable
         _preprocessing = new Preprocessing(options.ImageSize, options.EffectiveGrayscale);
         _grid = new PatchGrid(options.EffectiveCrop, options.EffectiveStride);
         _ssimWindow = options.SsimWindow;
+        _ssimConstants = options.SsimConstants;
     }
 
-    private AutoencoderDetector(AutoencoderVariant variant, Preprocessing preprocessing, PatchGrid grid, int ssimWindow)
+    private AutoencoderDetector(AutoencoderVariant variant, Preprocessing preprocessing, PatchGrid grid, int ssimWindow, (double, double) ssimConstants)
     {
-        _variant = variant; _preprocessing = preprocessing; _grid = grid; _ssimWindow = ssimWindow;
+        _variant = variant; _preprocessing = preprocessing; _grid = grid; _ssimWindow = ssimWindow; _ssimConstants = ssimConstants;
     }
 
     public void Fit(IReadOnlyList<Sample> good, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
@@ -62,7 +64,7 @@ public sealed class AutoencoderDetector : IAnomalyDetector, IDisposable
         var (encoder, decoder) = architecture.Build();
         AutoencoderArchitecture.StartAtMean(decoder, data.Train.ChannelMeans());
         using var optimizer = Optimizers.Create(t.Optimizer, encoder.parameters().Concat(decoder.parameters()), t.LearningRate, t.WeightDecay);
-        var task = new AutoencoderTask(_variant, encoder, decoder, optimizer, _ssimWindow, Describe(architecture));
+        var task = new AutoencoderTask(_variant, encoder, decoder, optimizer, _ssimWindow, _ssimConstants, Describe(architecture));
         TrainingResult result;
         try
         {
@@ -89,6 +91,7 @@ public sealed class AutoencoderDetector : IAnomalyDetector, IDisposable
     {
         ["variant"] = Method, ["architecture"] = architecture.ToJson(), ["preprocessing"] = _preprocessing.ToJson(),
         ["crop_size"] = _grid.Patch, ["stride"] = _grid.Stride, ["ssim_window"] = _ssimWindow,
+        ["ssim_c1"] = _ssimConstants.C1, ["ssim_c2"] = _ssimConstants.C2,
     };
 
     public Prediction Predict(Sample sample)
@@ -115,7 +118,7 @@ public sealed class AutoencoderDetector : IAnomalyDetector, IDisposable
         var code = _encoder!.forward(x);
         if (_variant == AutoencoderVariant.Vae) code = AutoencoderTask.Split(code).Mean;
         var r = _decoder!.forward(code);
-        return _variant == AutoencoderVariant.Ssim ? 1 - Ssim.Map(x, r, _ssimWindow) : (x - r).pow(2).sum([1], keepdim: true);
+        return _variant == AutoencoderVariant.Ssim ? 1 - Ssim.Map(x, r, _ssimWindow, _ssimConstants.C1, _ssimConstants.C2) : (x - r).pow(2).sum([1], keepdim: true);
     }
 
     public void Save(ModelWriter writer)
@@ -140,7 +143,8 @@ public sealed class AutoencoderDetector : IAnomalyDetector, IDisposable
         var grid = new PatchGrid(p["crop_size"]!.GetValue<int>(), p["stride"]!.GetValue<int>());
         if (grid.Patch != architecture.InputSize || grid.Patch > preprocessing.ImageSize || grid.Stride < 1)
             throw reader.Error("the crop size, stride and architecture in the manifest do not agree.");
-        var detector = new AutoencoderDetector(variant, preprocessing, grid, p["ssim_window"]!.GetValue<int>());
+        var detector = new AutoencoderDetector(variant, preprocessing, grid, p["ssim_window"]!.GetValue<int>(),
+            (p["ssim_c1"]!.GetValue<double>(), p["ssim_c2"]!.GetValue<double>()));
         var (encoder, decoder) = architecture.Build();
         try
         {

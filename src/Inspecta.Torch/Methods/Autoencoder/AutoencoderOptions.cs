@@ -22,6 +22,8 @@ public sealed record AutoencoderOptions
     /// <summary>Convert to grayscale first; null = only for the SSIM-AE (SSIM is defined on one channel, thesis L1011).</summary>
     public bool? Grayscale { get; init; }
     public int SsimWindow { get; init; } = Ssim.DefaultWindow;
+    /// <summary>SSIM stabilisers c1, c2: the standard (0.01)², (0.03)², or the thesis's printed 0.01, 0.03 (<see cref="Ssim.ThesisC1"/>).</summary>
+    public (double C1, double C2) SsimConstants { get; init; } = (Ssim.C1, Ssim.C2);
     /// <summary>Objects: flips, ±3°, ±5 % shift and light jitter (the thesis's augmentation); plain crops for textures.</summary>
     public Augmentation? Augmentation { get; init; }
     public TrainingOptions Training { get; init; } = new();
@@ -46,6 +48,8 @@ public sealed record AutoencoderOptions
         if (Latent is < 1 or > 4096) throw new InspectaUserException($"{m}: --latent must be between 1 and 4096, got {Latent}.");
         if (SsimWindow < 3 || SsimWindow % 2 == 0 || SsimWindow > EffectiveCrop / 2)
             throw new InspectaUserException($"{m}: --ssim-window must be odd, at least 3 and at most half the crop size, got {SsimWindow}.");
+        if (!(SsimConstants.C1 > 0) || !(SsimConstants.C2 > 0) || double.IsInfinity(SsimConstants.C1) || double.IsInfinity(SsimConstants.C2))
+            throw new InspectaUserException($"{m}: the SSIM constants must be positive, got {SsimConstants.C1}, {SsimConstants.C2}.");
         Training.Validate(m);
     }
 }

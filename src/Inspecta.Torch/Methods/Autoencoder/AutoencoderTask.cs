@@ -10,7 +10,7 @@ namespace Inspecta.Torch.Methods.Autoencoder;
 /// <summary>The networks of an autoencoder and its loss: squared error (L2-AE), 1 − mean SSIM (SSIM-AE), or the
 /// ELBO (VAE: summed squared error plus the KL divergence to the unit Gaussian, per image).</summary>
 internal sealed class AutoencoderTask(AutoencoderVariant variant, nn.Module<Tensor, Tensor> encoder, nn.Module<Tensor, Tensor> decoder,
-    OptimizerHelper optimizer, int ssimWindow, JsonObject architecture) : ITrainingTask
+    OptimizerHelper optimizer, int ssimWindow, (double C1, double C2) ssimConstants, JsonObject architecture) : ITrainingTask
 {
     public string Phase => "autoencoder";
     public JsonObject Architecture => architecture;
@@ -34,7 +34,7 @@ internal sealed class AutoencoderTask(AutoencoderVariant variant, nn.Module<Tens
         if (variant != AutoencoderVariant.Vae)
         {
             var r = decoder.forward(code);
-            return variant == AutoencoderVariant.Ssim ? 1 - Ssim.Map(r, x, ssimWindow).mean() : nn.functional.mse_loss(r, x);
+            return variant == AutoencoderVariant.Ssim ? 1 - Ssim.Map(r, x, ssimWindow, ssimConstants.C1, ssimConstants.C2).mean() : nn.functional.mse_loss(r, x);
         }
         var (mean, logVar) = Split(code);
         var z = sample ? mean + randn_like(mean) * (0.5 * logVar).exp() : mean;
