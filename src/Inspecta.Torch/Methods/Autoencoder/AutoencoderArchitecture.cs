@@ -46,7 +46,7 @@ public sealed record AutoencoderArchitecture(int InputSize, int Channels, int La
         {
             var l = enc[i];
             encoder.Add(($"conv{i + 1}", nn.Conv2d(inCh, l.Channels, l.Kernel, l.Stride, l.Padding)));
-            if (i < enc.Count - 1) encoder.Add(($"act{i + 1}", nn.LeakyReLU(LeakySlope)));
+            if (i < enc.Count - 1) encoder.Add(($"act{i + 1}", new LeakyRelu(LeakySlope)));
             inCh = l.Channels;
         }
         var decoder = new List<(string, nn.Module<Tensor, Tensor>)>();
@@ -56,7 +56,7 @@ public sealed record AutoencoderArchitecture(int InputSize, int Channels, int La
             int input = i == enc.Count - 1 ? Latent : l.Channels;
             int output = i == 0 ? Channels : enc[i - 1].Channels;
             decoder.Add(($"deconv{enc.Count - i}", nn.ConvTranspose2d(input, output, l.Kernel, l.Stride, l.Padding)));
-            if (i > 0) decoder.Add(($"act{enc.Count - i}", nn.LeakyReLU(LeakySlope)));
+            if (i > 0) decoder.Add(($"act{enc.Count - i}", new LeakyRelu(LeakySlope)));
         }
         return (nn.Sequential(encoder), nn.Sequential(decoder));
     }

@@ -74,7 +74,7 @@ public sealed record FAnoGanNetworks(int PatchSize, int Channels, int Latent, in
             {
                 int output = n.Width * (1 << (i - 1));
                 layers.Add(($"conv{i}", nn.Conv2d(ch, output, 4, 2, 1)));
-                layers.Add(($"lrelu{i}", nn.LeakyReLU(0.2)));
+                layers.Add(($"lrelu{i}", new Inspecta.Torch.Nn.LeakyRelu(0.2)));
                 ch = output;
             }
             body = nn.Sequential(layers);
