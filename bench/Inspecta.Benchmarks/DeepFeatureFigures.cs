@@ -47,10 +47,7 @@ public static class DeepFeatureFigures
         double fit = sw.Elapsed.TotalSeconds;
         string extra = detector is PatchCoreDetector pc ? $", bank {pc.FullBankSize} → {pc.BankSize}, coreset {pc.CoresetSeconds:F1} s" : "";
         Console.WriteLine($"{name}: fit {fit:F1} s (features {featuresAt:F1} s{extra}); load {Load()}");
-        var split = new List<(double B, double S, double M)>();
-        if (detector is PatchCoreDetector p) p.PredictTimings = (b, s, m) => split.Add((b, s, m));
         detector.Predict(test[0]); // warm-up
-        split.Clear();
         var times = new List<double>();
         var images = new List<EvaluatedImage>();
         foreach (var s in test)
@@ -61,19 +58,10 @@ public static class DeepFeatureFigures
             images.Add(new EvaluatedImage(s.Label, s.Id, pred.Score, pred.Map!, Gt(s, bottle, pred.Map!)));
         }
         times.Sort();
-        string parts = split.Count > 0
-            ? $" = backbone+embed {Median(split.Select(t => t.B))} + search {Median(split.Select(t => t.S))} + map {Median(split.Select(t => t.M))} ms"
-            : "";
         var r = MetricsEvaluator.Evaluate(images, new EvaluationOptions { Category = "bottle" });
-        Console.WriteLine($"{name}: predict median {times[times.Count / 2]:F0} ms, p95 {times[(int)(times.Count * 0.95)]:F0} ms{parts}; load {Load()}");
+        Console.WriteLine($"{name}: predict median {times[times.Count / 2]:F0} ms, p95 {times[(int)(times.Count * 0.95)]:F0} ms; load {Load()}");
         Console.WriteLine($"{name}: image AUROC {r.ImageAuroc:F4}, pixel AUROC {r.PixelAuroc:F4}, AU-PRO@0.3 {r.AuProAtDefaultLimit:F4}");
         (detector as IDisposable)?.Dispose();
-    }
-
-    private static string Median(IEnumerable<double> v)
-    {
-        var a = v.Order().ToArray();
-        return a[a.Length / 2].ToString("F0");
     }
 
     private static Mask Gt(Sample s, string bottle, AnomalyMap like)

@@ -36,9 +36,6 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
     /// <summary>Seconds spent in coreset selection during the last fit.</summary>
     public double CoresetSeconds => _bank?.CoresetSeconds ?? 0;
 
-    /// <summary>Optional timing sink for benchmarks: backbone, search and map milliseconds per prediction.</summary>
-    public Action<double, double, double>? PredictTimings { get; set; }
-
     public PatchCoreDetector(PatchCoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -85,18 +82,13 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
     public Prediction Predict(Sample sample)
     {
         var source = _source ?? throw new InvalidOperationException("PatchCore is not fitted.");
-        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         var f = source.Extract(sample);
         var (rows, h, w) = _embedder.Embed(f.Maps);
-        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         int positions = h * w;
         var bank = _bank!;
         var dist = bank.PatchScores(rows, positions, out var nearest);
         float score = bank.ImageScore(rows, positions, dist, nearest, NumNeighbours);
-        var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
         var map = ScoreMap(dist, h, w, source.Preprocessing, f.OriginalHeight, f.OriginalWidth);
-        var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
-        PredictTimings?.Invoke(Ms(t0, t1), Ms(t1, t2), Ms(t2, t3));
         return new Prediction(score, map);
     }
 
@@ -133,8 +125,6 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         }
         return result;
     }
-
-    private static double Ms(long a, long b) => (b - a) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
 
     internal static AnomalyMap ScoreMap(float[] grid, int h, int w, Preprocessing pre, int originalHeight, int originalWidth) =>
         GridScoreMap.ToImage(grid, h, w, pre, originalHeight, originalWidth, Sigma);
