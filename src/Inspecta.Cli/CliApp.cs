@@ -27,7 +27,7 @@ public static class CliApp
             BenchCommand.Create(console),
             ModelsCommand.Create(console),
             EvalCommand.Create(console),
-            FitCommand.Create(console, args ?? []),
+            FitCommand.Create(console, IsFit(args) ? args! : []), // only fit's own command line names its method
             PredictCommand.Create(console),
             PcCommand.Create(console),
             SynthCommand.Create(console),
@@ -64,6 +64,10 @@ public static class CliApp
             return Fail(ex, console, stderr);
         }
     }
+
+    /// <summary>The command line runs <c>fit</c> (its first word that is not a global option).</summary>
+    private static bool IsFit(IReadOnlyList<string>? args) =>
+        args?.FirstOrDefault(a => !a.StartsWith('-')) == "fit";
 
     /// <summary>An option <c>fit</c> does not know may belong to another method: say which, since options depend on --method.</summary>
     private static string MethodOptionHint(ParseResult parse, string message)

@@ -323,7 +323,6 @@ public sealed class VariationModelDetector : IAnomalyDetector
 
     internal static VariationModelDetector Load(ModelReader reader, VariationOptions options)
     {
-        var p = reader.Parameters;
         var detector = new VariationModelDetector(options);
         int c = reader.Int("channels"), h = reader.Int("height"), w = reader.Int("width");
         detector._channels = c; detector._height = h; detector._width = w;
