@@ -48,6 +48,8 @@ public static class DeepFeatureFigures
         string extra = detector is PatchCoreDetector pc ? $", bank {pc.FullBankSize} → {pc.BankSize}, coreset {pc.CoresetSeconds:F1} s" : "";
         Console.WriteLine($"{name}: fit {fit:F1} s (features {featuresAt:F1} s{extra}); load {Load()}");
         detector.Predict(test[0]); // warm-up
+        var split = new List<IReadOnlyList<(string Stage, double Milliseconds)>>();
+        using var stages = Inspecta.Diagnostics.StageTimer.Collect();
         var times = new List<double>();
         var images = new List<EvaluatedImage>();
         foreach (var s in test)
@@ -55,13 +57,22 @@ public static class DeepFeatureFigures
             sw.Restart();
             var pred = detector.Predict(s);
             times.Add(sw.Elapsed.TotalMilliseconds);
+            split.Add(stages.Take());
             images.Add(new EvaluatedImage(s.Label, s.Id, pred.Score, pred.Map!, Gt(s, bottle, pred.Map!)));
         }
         times.Sort();
+        string parts = " = " + string.Join(" + ", split[0].Select(x => x.Stage).Select(stage =>
+            $"{stage} {Median(split.Select(t => t.FirstOrDefault(x => x.Stage == stage).Milliseconds))}")) + " ms (medians)";
         var r = MetricsEvaluator.Evaluate(images, new EvaluationOptions { Category = "bottle" });
-        Console.WriteLine($"{name}: predict median {times[times.Count / 2]:F0} ms, p95 {times[(int)(times.Count * 0.95)]:F0} ms; load {Load()}");
+        Console.WriteLine($"{name}: predict median {times[times.Count / 2]:F0} ms, p95 {times[(int)(times.Count * 0.95)]:F0} ms{parts}; load {Load()}");
         Console.WriteLine($"{name}: image AUROC {r.ImageAuroc:F4}, pixel AUROC {r.PixelAuroc:F4}, AU-PRO@0.3 {r.AuProAtDefaultLimit:F4}");
         (detector as IDisposable)?.Dispose();
+    }
+
+    private static string Median(IEnumerable<double> v)
+    {
+        var a = v.Order().ToArray();
+        return a[a.Length / 2].ToString("F0");
     }
 
     private static Mask Gt(Sample s, string bottle, AnomalyMap like)

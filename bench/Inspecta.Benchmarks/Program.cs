@@ -50,4 +50,10 @@ if (args.Length > 2 && args[0] == "btf-figures")
     BtfFigures.Print(int.Parse(args[1]), int.Parse(args[2]), args.Length > 3 ? args[3] : "btf-raw,btf-fpfh", args.Length > 4 ? args[4] : null);
     return;
 }
+// `predict-profile <model.inspecta> <category dir> [images] [rounds]`: per-stage split of end-to-end predictions.
+if (args.Length > 2 && args[0] == "predict-profile")
+{
+    PredictProfile.Print(args[1], args[2], args.Length > 3 ? int.Parse(args[3]) : 20, args.Length > 4 ? int.Parse(args[4]) : 3);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -55,6 +55,9 @@ public static class CliApp
             return UserError;
         }
         console.Configure(parse);
+        // Deriving (or re-deriving a damaged) built-in backbone is worth a line on stderr; the library only raises the event.
+        void OnBackboneNotice(string message) => console.Info(message, json: true);   // stderr: stdout may carry JSON
+        Features.BuiltInBackbone.Notice += OnBackboneNotice;
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
@@ -62,6 +65,10 @@ public static class CliApp
         catch (Exception ex)
         {
             return Fail(ex, console, stderr);
+        }
+        finally
+        {
+            Features.BuiltInBackbone.Notice -= OnBackboneNotice;
         }
     }
 

@@ -17,7 +17,7 @@ internal static class DemoCommand
         var count = new Option<int>("--count") { Description = "Good training images per category (smaller is faster).", DefaultValueFactory = _ => 24 };
         var size = new Option<int>("--size") { Description = "Side of the 2D images in pixels (the 3D scans use 3/4 of it).", DefaultValueFactory = _ => 256 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the synthetic data.", DefaultValueFactory = _ => 7UL };
-        var backbone = new Option<string?>("--backbone") { Description = $"ONNX backbone for PatchCore (default: preset {DemoMethods.DefaultBackbone} from the model cache, if present)." };
+        var backbone = new Option<string?>("--backbone") { Description = $"ONNX backbone for PatchCore and PaDiM (default: the built-in {DemoMethods.DefaultBackbone}, derived into the model cache on first use)." };
         var noReport = new Option<bool>("--no-report") { Description = "Skip the HTML reports." };
         var cmd = new Command("demo", "Generate a small synthetic 2D and 3D dataset, fit the default methods, evaluate them and write HTML reports. No network, no downloads.");
         foreach (var o in new Option[] { workDir, json, count, size, seed, backbone, noReport }) cmd.Options.Add(o);
@@ -36,6 +36,7 @@ internal static class DemoCommand
             var plan = runner.Choose();
             console.Info($"Inspecta demo → {options.WorkDir}", asJson);
             console.Info($"  2D method:  {plan.Main2D.Method} — {plan.Main2D.Why}.", asJson);
+            foreach (var m in plan.Extra2D) console.Info($"  also:       {m.Method} — {m.Why}.", asJson);
             if (plan.Baseline2D is not null) console.Info($"  baseline:   {plan.Baseline2D.Method} — {plan.Baseline2D.Why}.", asJson);
             console.Info(plan.Geometry3D.Count > 0
                 ? $"  3D methods: {string.Join(", ", plan.Geometry3D.Select(m => m.Method))} on xyz, plus {plan.Rgb3D.Method} on RGB."

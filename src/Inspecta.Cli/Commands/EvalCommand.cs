@@ -110,8 +110,10 @@ internal static class EvalCommand
                     ["fit_s"] = trained.Summary is { } ts ? JsonValue.Create(ts.FitSeconds) : null,
                     ["predict_ms_median"] = Math.Round(run.MedianMs, 2),
                     ["predict_ms_p95"] = Math.Round(run.P95Ms, 2),
+                    ["stages_ms_median"] = run.Stages.ToJson(),
                 };
                 summary.Add($"  timing        fit {(trained.Summary is { } s2 ? $"{s2.FitSeconds:F1} s" : "n/a")}   predict median {run.MedianMs:F0} ms   p95 {run.P95Ms:F0} ms");
+                summary.Add($"  per image     {run.Stages} ms (median of each stage)");
             }
             if (thresholds.Count > 0)
             {

@@ -5,6 +5,7 @@ using Inspecta.Datasets;
 using Inspecta.Detectors;
 using Inspecta.Detectors.Options;
 using Inspecta.Detectors.Registry;
+using Inspecta.Features;
 
 namespace Inspecta.Cli.Commands;
 
@@ -65,7 +66,9 @@ internal static class FitCommand
                 if (!Equals(o.Get(options), o.Get(resolved)))
                     console.Info($"{cat.Name} is a {(cat.IsTexture ? "texture" : "object")} category: {chosen.Id} uses {o.CliName} {OptionSpec.Format(o.Get(resolved))} ({o.CliName} overrides)", asJson);
             if (chosen.Schema.Find("backbone") is { } b && !given.Contains("backbone") && fromFile is null)
-                console.Info($"backbone: {b.Get(resolved)} (the default; --backbone <path|preset> chooses another)", asJson);
+                console.Info(Equals(b.Get(resolved), BackbonePreset.DefaultName)
+                    ? $"backbone: built-in {BackbonePreset.DefaultName} (ImageNet ResNet-18 derived from the {ResNet18Package.Id} {ResNet18Package.Version} package, no download); --backbone <path|preset> chooses another"
+                    : $"backbone: {b.Get(resolved)} (the default; --backbone <path|preset> chooses another)", asJson);
             console.Info($"fitting {chosen.Id} on {cat.Name}: {train.Count} train, {cat.Validation.Count} validation images", asJson);
 
             using var model = console.RunWithProgress("fit", p => ModelTrainer.Train(chosen, resolved,

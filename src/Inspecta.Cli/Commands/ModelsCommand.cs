@@ -33,6 +33,13 @@ internal static class ModelsCommand
         return cmd;
     }
 
+    /// <summary>The package file the built-in backbone derives from, or null when the package is not on this machine.</summary>
+    private static string? PackageFile()
+    {
+        try { return ResNet18Package.Locate().Model; }
+        catch (InspectaUserException) { return null; }
+    }
+
     private static Command List(CliConsole console)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON." };
@@ -50,6 +57,9 @@ internal static class ModelsCommand
                     {
                         ["name"] = p.Name, ["file"] = p.FileName, ["layers"] = new JsonArray(p.Layers.Select(l => (JsonNode)l).ToArray()),
                         ["cached"] = cached.Any(c => c.Preset == p.Name),
+                        ["built_in"] = p.BuiltIn,
+                        ["source"] = p.Source,
+                        ["package_file"] = p.BuiltIn ? PackageFile() : null,
                     }).ToArray()),
                 });
                 return CliApp.Ok;
@@ -59,7 +69,12 @@ internal static class ModelsCommand
             if (cached.Count == 0) console.Out.WriteLine("  (empty)");
             console.Out.WriteLine("presets:");
             foreach (var p in BackbonePreset.All)
-                console.Out.WriteLine($"  {p.Name,-34} {(cached.Any(c => c.Preset == p.Name) ? "cached " : "missing")}  {p.Source}");
+            {
+                string state = cached.Any(c => c.Preset == p.Name) ? "cached " : p.BuiltIn ? "derives on first use" : "missing";
+                console.Out.WriteLine($"  {p.Name,-34} {state}  {p.Source}");
+                if (p.BuiltIn)
+                    console.Out.WriteLine($"  {"",-34} package file: {PackageFile() ?? $"NOT FOUND ({ResNet18Package.Id} {ResNet18Package.Version} was never restored on this machine; run `dotnet restore`)"}");
+            }
             return CliApp.Ok;
         });
         return cmd;

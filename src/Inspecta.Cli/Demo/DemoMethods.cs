@@ -30,19 +30,31 @@ public static class DemoMethods
     /// <summary>The per-pixel baseline the demo always shows next to the main method.</summary>
     public const string Baseline = "variation";
 
-    /// <summary>Resolves the backbone (explicit path, else the preset in the model cache); null with the reason when unavailable.</summary>
+    /// <summary>Deep 2D methods fitted next to the main one with the same backbone.</summary>
+    private static readonly string[] ExtraDeep2D = ["padim"];
+
+    /// <summary>
+    /// Resolves the backbone (explicit path, else the built-in preset, derived into the model cache on first use);
+    /// null with the reason when unavailable (the built-in one's package was never restored on this machine).
+    /// </summary>
     public static (string? Path, string Note) ResolveBackbone(string? explicitPath)
     {
         try
         {
             var (path, name) = ModelCache.Resolve(explicitPath ?? DefaultBackbone);
-            return (path, $"backbone {name} ({path})");
+            return (path, explicitPath is null ? $"built-in backbone {name} ({path})" : $"backbone {name} ({path})");
         }
-        catch (InspectaUserException)
+        catch (InspectaUserException ex) when (explicitPath is null)
         {
-            return (null, $"no CNN backbone found (looked for preset {DefaultBackbone} in the model cache {ModelCache.Directory})");
+            return (null, $"no CNN backbone: {ex.Message}");
         }
     }
+
+    /// <summary>The other deep 2D methods (PaDiM), run when a backbone is available.</summary>
+    public static IEnumerable<DemoMethod> Extra2D(string? backbonePath, int seed) =>
+        backbonePath is null ? [] : ExtraDeep2D.Where(Has).Select(m => new DemoMethod(m,
+            MethodRegistry.Default.Get(m).DefaultOptions() is BackboneOptions b ? b with { Seed = seed, Backbone = backbonePath } : throw new InvalidOperationException($"{m} has no backbone option."),
+            "the other deep method, same backbone"));
 
     /// <summary>The main 2D method: PatchCore with a backbone, else the best backbone-free method registered.</summary>
     public static DemoMethod Main2D(string? backbonePath, string backboneNote, bool texture, int seed)
@@ -52,7 +64,7 @@ public static class DemoMethods
         string fallback = (texture ? BackboneFree2D : BackboneFree2D.Reverse()).First(Has);
         string reason = backbonePath is null
             ? $"{backboneNote}, so PatchCore cannot run; using {fallback}, the best method that needs no backbone. " +
-              $"For PatchCore, put {DefaultBackbone}.onnx into the model cache (see docs/backbones.md) or pass --backbone <file.onnx>"
+              "For PatchCore pass --backbone <file.onnx>"
             : "PatchCore is not part of this build";
         return new(fallback, Options(fallback, seed), reason);
     }

@@ -34,17 +34,22 @@ public sealed class DemoRunner(DemoOptions options)
 {
     public DemoOptions Options { get; } = options;
 
-    public sealed record Plan(DemoMethod Main2D, DemoMethod? Baseline2D, DemoMethod Rgb3D, IReadOnlyList<DemoMethod> Geometry3D, string BackboneNote);
+    public sealed record Plan(DemoMethod Main2D, DemoMethod? Baseline2D, DemoMethod Rgb3D, IReadOnlyList<DemoMethod> Geometry3D, string BackboneNote)
+    {
+        /// <summary>Further deep 2D methods with the same backbone (PaDiM next to PatchCore).</summary>
+        public IReadOnlyList<DemoMethod> Extra2D { get; init; } = [];
+    }
 
     public Plan Choose()
     {
         var (backbone, note) = DemoMethods.ResolveBackbone(Options.Backbone);
-        if (Options.Backbone is not null && backbone is null)
-            throw new InspectaUserException($"--backbone {Options.Backbone}: not found (neither a file nor a preset in the model cache).");
         bool texture = Synth2DGenerator.GetCategory(Options.Category2D).IsTexture;
         int seed = (int)(Options.Seed % int.MaxValue);
         var main = DemoMethods.Main2D(backbone, note, texture, seed);
-        return new Plan(main, DemoMethods.Baseline2D(main, seed), main with { Why = main.Why + "; on the RGB images of the scans" }, DemoMethods.ThreeDMethods(seed).ToList(), note);
+        return new Plan(main, DemoMethods.Baseline2D(main, seed), main with { Why = main.Why + "; on the RGB images of the scans" }, DemoMethods.ThreeDMethods(seed).ToList(), note)
+        {
+            Extra2D = main.Method == "patchcore" ? DemoMethods.Extra2D(backbone, seed).ToList() : [],
+        };
     }
 
     public IReadOnlyList<DemoRow> Run(Plan plan, IProgress<ProgressUpdate> progress, CancellationToken ct = default)
@@ -56,6 +61,8 @@ public sealed class DemoRunner(DemoOptions options)
         {
             Evaluate($"{Options.Category2D} (2D)", dir2D, plan.Main2D, train2D, validation2D, test2D, report: true, progress, ct),
         };
+        foreach (var m in plan.Extra2D)
+            rows.Add(Evaluate($"{Options.Category2D} (2D)", dir2D, m, train2D, validation2D, test2D, report: false, progress, ct));
         if (plan.Baseline2D is not null)
             rows.Add(Evaluate($"{Options.Category2D} (2D)", dir2D, plan.Baseline2D, train2D, validation2D, test2D, report: false, progress, ct));
         rows.Add(Evaluate($"{Options.Category3D} (3D, RGB)", dir3D, plan.Rgb3D, train3D, validation3D, test3D, report: true, progress, ct));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Inspecta.Datasets;
+using Inspecta.Diagnostics;
 using Inspecta.Evaluation;
 using Inspecta.Imaging;
 
@@ -11,7 +12,8 @@ namespace Inspecta.Detectors;
 /// </summary>
 public static class ModelTestRun
 {
-    public sealed record Result(EvaluationInput Input, IReadOnlyList<double> PredictMilliseconds)
+    /// <param name="Stages">Per-image time per stage (decode, preprocess, backbone, …, write) as the detector reports it.</param>
+    public sealed record Result(EvaluationInput Input, IReadOnlyList<double> PredictMilliseconds, StageSplit Stages)
     {
         public double MedianMs => Percentile(0.5);
         public double P95Ms => Percentile(0.95);
@@ -32,6 +34,8 @@ public static class ModelTestRun
         if (test.Count == 0) throw new InspectaUserException($"Category '{category.Name}' has no test images.");
         var images = new EvaluatedImage[test.Count];
         var times = new double[test.Count];
+        var split = new IReadOnlyList<(string, double)>[test.Count];
+        using var stages = StageTimer.Collect();
         int resized = 0, ownScores = 0;
         // One image at a time: the timings are per-image latencies (each prediction already uses every core).
         for (int i = 0; i < test.Count; i++)
@@ -51,10 +55,12 @@ public static class ModelTestRun
             }
             if (saveMapsDir is not null)
             {
+                using var _ = StageTimer.Measure("write");
                 string path = MapFolderSource.MapPath(saveMapsDir, category.Name, s);
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 ImageIO.WriteTiff(path, map);
             }
+            split[i] = stages.Take();
             var channels = locoDefects is null ? null : s.LoadGroundTruthChannels();
             images[i] = new EvaluatedImage(s.Label, s.Id, p.Score, map, gt) { Channels = channels is { Count: > 0 } ? channels : null };
             progress?.Report(new ProgressUpdate("predict", i + 1, test.Count));
@@ -62,6 +68,6 @@ public static class ModelTestRun
         var notes = new List<string>();
         if (ownScores > 0) notes.Add($"image scores are {model.Detector.Method}'s own scores: for {ownScores} of {test.Count} images not the map maximum.");
         if (resized > 0) notes.Add($"{resized} of {test.Count} maps differed in size from their ground truth; resized bilinearly to it.");
-        return new Result(new EvaluationInput(category.Name, images, locoDefects) { Notes = notes }, times);
+        return new Result(new EvaluationInput(category.Name, images, locoDefects) { Notes = notes }, times, StageSplit.FromImages(split));
     }
 }

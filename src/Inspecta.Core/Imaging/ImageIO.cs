@@ -20,7 +20,7 @@ public static class ImageIO
     public static ImageF Read(string path)
     {
         byte[] bytes = ReadAllBytes(path);
-        if (PngDecoder.IsPng(bytes)) return PngToImage(PngDecoder.Decode(bytes, path), path);
+        if (PngDecoder.IsPng(bytes)) return PngDecoder.TryDecodeImage8(bytes, path) ?? PngToImage(PngDecoder.Decode(bytes, path), path);
         if (TiffCodec.IsTiff(bytes)) return TiffCodec.Read(bytes, path);
         if (JpegBmpHeader.IsJpeg(bytes) || JpegBmpHeader.IsBmp(bytes)) return ReadWithStb(bytes, path);
         throw Unsupported(path);

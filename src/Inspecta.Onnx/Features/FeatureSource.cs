@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Inspecta.Datasets;
+using Inspecta.Diagnostics;
 using Inspecta.Imaging;
 
 namespace Inspecta.Features;
@@ -53,8 +54,10 @@ public sealed class FeatureSource : IDisposable
 
     public Extracted Extract(Sample sample)
     {
-        var image = sample.LoadImage();
-        var maps = Backbone.Extract([Preprocessing.Apply(image)], Layers);
+        ImageF image, input;
+        using (StageTimer.Measure("decode")) image = sample.LoadImage();
+        using (StageTimer.Measure("preprocess")) input = Preprocessing.Apply(image);
+        var maps = Backbone.Extract([input], Layers);
         RequireFinite(maps, 0, sample);
         return new Extracted(maps, image.Height, image.Width);
     }
@@ -73,9 +76,10 @@ public sealed class FeatureSource : IDisposable
         {
             Parallel.For(0, samples.Count, i =>
             {
-                var image = samples[i].LoadImage();
+                ImageF image;
+                using (StageTimer.Measure("decode")) image = samples[i].LoadImage();
                 sizes[i] = (image.Height, image.Width);
-                inputs[i] = Preprocessing.Apply(image);
+                using (StageTimer.Measure("preprocess")) inputs[i] = Preprocessing.Apply(image);
             });
         }
         catch (AggregateException ex) when (ex.InnerExceptions.OfType<InspectaUserException>().FirstOrDefault() is { } user)
@@ -166,6 +170,13 @@ public sealed class FeatureSource : IDisposable
         // Check the hash before loading the graph: a different file may not even parse.
         var resolved = ModelCache.Resolve(path is not null && File.Exists(path) ? path : name);
         string actualSha = ModelCache.Sha256Of(resolved.Path);
+        if (!string.Equals(actualSha, sha, StringComparison.OrdinalIgnoreCase) && BackbonePreset.Find(name) is { BuiltIn: true } builtIn)
+        {
+            // The built-in backbone is derived deterministically: a damaged or missing cached copy is derived again
+            // (and said so), and gives back the very file the model was fitted with.
+            var derived = BuiltInBackbone.Ensure();
+            (resolved, actualSha) = ((derived.Path, builtIn.Name), derived.Sha256);
+        }
         if (!string.Equals(actualSha, sha, StringComparison.OrdinalIgnoreCase))
             throw reader.Error($"the model was fitted with backbone '{name}' (SHA-256 {sha}), but '{resolved.Path}' has SHA-256 {actualSha}. " +
                                "Use the original backbone file (put it in the model cache or at its recorded path) or fit the model again.");

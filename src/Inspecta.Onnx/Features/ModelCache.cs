@@ -29,7 +29,7 @@ public static class ModelCache
 
     /// <summary>
     /// Resolves <c>--backbone</c>: an existing file path first, then a preset or file name in the cache
-    /// folder. Missing → a user error that says how to get the file.
+    /// folder; the built-in preset is derived into the cache when needed. Missing → a user error that says how to get the file.
     /// </summary>
     public static (string Path, string Name) Resolve(string pathOrPreset, string? cacheDirectory = null)
     {
@@ -41,6 +41,8 @@ public static class ModelCache
         }
         string dir = cacheDirectory ?? Directory;
         var preset = BackbonePreset.Find(pathOrPreset);
+        if (preset is { BuiltIn: true } && !pathOrPreset.Contains(System.IO.Path.DirectorySeparatorChar))
+            return (BuiltInBackbone.Ensure(dir).Path, preset.Name);
         string fileName = preset?.FileName ?? (pathOrPreset.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? pathOrPreset : pathOrPreset + ".onnx");
         string candidate = System.IO.Path.Combine(dir, System.IO.Path.GetFileName(fileName));
         if (!pathOrPreset.Contains(System.IO.Path.DirectorySeparatorChar) && File.Exists(candidate))

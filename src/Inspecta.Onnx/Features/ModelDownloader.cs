@@ -21,6 +21,8 @@ public static class ModelDownloader
             throw new InspectaUserException($"--sha256 must be 64 hex digits, got '{expectedSha256}'.");
         if (url.Scheme is not ("http" or "https")) throw new InspectaUserException($"Only http(s) URLs can be pulled, got '{url}'.");
         string fileName = TargetFileName(url, name);
+        if (BackbonePreset.ForFile(fileName) is { BuiltIn: true } builtIn)
+            throw new InspectaUserException($"'{fileName}' is the file of the built-in backbone {builtIn.Name}, which Inspecta derives itself; pull under another --name.");
         string dir = cacheDirectory ?? ModelCache.Directory;
         Directory.CreateDirectory(dir);
         string target = Path.Combine(dir, fileName);
@@ -77,6 +79,7 @@ public static class ModelDownloader
     {
         if (name is not null)
         {
+
             if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains(".."))
                 throw new InspectaUserException($"--name must be a plain preset or file name, got '{name}'.");
             return BackbonePreset.Find(name)?.FileName ?? (name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? name : name + ".onnx");

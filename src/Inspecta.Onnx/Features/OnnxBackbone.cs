@@ -114,6 +114,7 @@ public sealed class OnnxBackbone : IDisposable
             if (img.Channels != 3 || img.Height != h || img.Width != w)
                 throw new ArgumentException($"Every image in a batch must be 3×{h}×{w}; got {img}.", nameof(normalizedRgbBatch));
 
+        using var timing = Diagnostics.StageTimer.Measure("backbone");
         lock (_gate)
         {
             // The input buffer is reused across runs of the same (or smaller) batch size.

@@ -107,12 +107,12 @@ public class PredictBtfCliTests(BtfPredictFixture fx) : IClassFixture<BtfPredict
         Assert.Contains("xyz scans", r.Stderr);
     }
 
-    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Fact]
     public void Btf_fpfh_rgb_predicts_with_the_rgb_sibling_and_names_the_missing_rgb_file_otherwise()
     {
         using var tmp = new TempDir();
         var fit = CliRunner.Run("fit", "--dataset", fx.Data.Root, "--category", SyntheticScanCategory.ObjectName, "--method", "btf-fpfh-rgb",
-            "--backbone", Path.Combine(SharedData.ModelsDir, "squeezenet1_1_imagenet_features.onnx"), "--layers", "fire3,fire5",
+            "--backbone", TestBackbones.ResNet18, "--layers", "layer1,layer2",
             "--image-size", "64", "--coreset", "0.5", "--out", tmp["rgb.inspecta"]);
         Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
 

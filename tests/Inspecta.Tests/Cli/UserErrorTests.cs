@@ -219,18 +219,18 @@ public class XyzScanFormatTests
 
 public class BackboneUserErrorTests
 {
-    private static string Squeezenet => Path.Combine(SharedData.ModelsDir, "squeezenet1_1_imagenet_features.onnx");
+    private static string ResNet18 => TestBackbones.ResNet18;
 
-    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Fact]
     public void Overflowing_features_and_repeated_layers_are_user_errors()
     {
         using var tmp = new TempDir();
         Assert.Equal(0, CliRunner.Run("synth", "2d", "--out", tmp["data"], "--categories", "tiles", "--count", "6", "--test-count", "2", "--size", "64", "--quiet").ExitCode);
-        var repeated = CliRunner.Run("fit", "--dataset", tmp["data"], "--category", "tiles", "--method", "patchcore", "--backbone", Squeezenet, "--layers", "fire3,fire3", "--out", tmp["r.inspecta"]);
+        var repeated = CliRunner.Run("fit", "--dataset", tmp["data"], "--category", "tiles", "--method", "patchcore", "--backbone", ResNet18, "--layers", "layer1,layer1", "--out", tmp["r.inspecta"]);
         Assert.Equal(2, repeated.ExitCode);
-        Assert.Contains("'fire3' more than once", repeated.Stderr);
+        Assert.Contains("'layer1' more than once", repeated.Stderr);
 
-        var fit = CliRunner.Run("fit", "--dataset", tmp["data"], "--category", "tiles", "--method", "patchcore", "--backbone", Squeezenet, "--image-size", "64", "--out", tmp["p.inspecta"], "--quiet");
+        var fit = CliRunner.Run("fit", "--dataset", tmp["data"], "--category", "tiles", "--method", "patchcore", "--backbone", ResNet18, "--image-size", "64", "--out", tmp["p.inspecta"], "--quiet");
         Assert.True(fit.ExitCode == 0, fit.Stderr);
         var huge = new float[3 * 64 * 64];
         Array.Fill(huge, 3.4e38f);

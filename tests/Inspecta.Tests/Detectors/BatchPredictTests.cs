@@ -7,9 +7,9 @@ namespace Inspecta.Tests.Detectors;
 /// <summary>Batched prediction (one ONNX run, one search) must give exactly the per-sample results.</summary>
 public class BatchPredictTests
 {
-    private static string Squeeze => Path.Combine(SharedData.ModelsDir, "squeezenet1_1_imagenet_features.onnx");
+    private static string ResNet18 => TestBackbones.ResNet18;
 
-    [SharedTheory("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Theory]
     [InlineData("patchcore")]
     [InlineData("padim")]
     [InlineData("spade")]
@@ -17,7 +17,7 @@ public class BatchPredictTests
     {
         var train = PadimFormTests.Synthetic(6, 21, 64);
         var test = PadimFormTests.Synthetic(3, 22, 64);
-        var detector = TestMethods.Create(method, ("backbone", Squeeze), ("image-size", 64), ("layers", new[] { "fire3", "fire5" }), ("coreset", 0.3), ("channels", 24), ("top-images", 3));
+        var detector = TestMethods.Create(method, ("backbone", ResNet18), ("image-size", 64), ("layers", new[] { "layer1", "layer2" }), ("coreset", 0.3), ("channels", 24), ("top-images", 3));
         try
         {
             detector.Fit(train);

@@ -9,9 +9,9 @@ namespace Inspecta.Tests.Detectors;
 /// <summary>Model files of the feature-based detectors: bit-identical reloads, pinned backbones, clear errors.</summary>
 public class DeepModelFileTests
 {
-    private static string Squeeze => Path.Combine(SharedData.ModelsDir, "squeezenet1_1_imagenet_features.onnx");
+    private static string ResNet18 => TestBackbones.ResNet18;
 
-    [SharedTheory("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Theory]
     [InlineData("patchcore")]
     [InlineData("spade")]
     [InlineData("padim")]
@@ -21,7 +21,7 @@ public class DeepModelFileTests
         var train = PadimFormTests.Synthetic(8, 3);
         var validation = PadimFormTests.Synthetic(2, 4);
         var test = PadimFormTests.Synthetic(1, 11)[0];
-        var detector = TestMethods.Create(method, ("backbone", Squeeze), ("image-size", 96), ("layers", new[] { "fire3", "fire5" }), ("coreset", 0.25), ("channels", 24), ("top-images", 3));
+        var detector = TestMethods.Create(method, ("backbone", ResNet18), ("image-size", 96), ("layers", new[] { "layer1", "layer2" }), ("coreset", 0.25), ("channels", 24), ("top-images", 3));
         using var model = ModelTrainer.Train(detector, train, validation, minDefectArea: 50);
         Assert.NotNull(model.Thresholds);
         Assert.Equal("max-area", model.Thresholds!.Estimator);
@@ -52,11 +52,11 @@ public class DeepModelFileTests
         if (float.IsFinite(next)) Assert.True(LargestAbove(next) >= 50, "the pixel threshold is not the smallest acceptable one");
     }
 
-    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Fact]
     public void ABackboneWithADifferentHashIsRefused()
     {
         using var tmp = new TempDir();
-        File.Copy(Squeeze, tmp["net.onnx"]);
+        File.Copy(ResNet18, tmp["net.onnx"]);
         using (var d = new PatchCoreDetector(new PatchCoreOptions { Backbone = tmp["net.onnx"], ImageSize = 64, CoresetRatio = 0.5 }))
         {
             d.Fit(PadimFormTests.Synthetic(2, 5, 64));
@@ -79,12 +79,12 @@ public class DeepModelFileTests
         Assert.Throws<InspectaUserException>(() => new SpadeDetector(new SpadeOptions { TopImages = 0 }));
     }
 
-    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Fact]
     public void CorruptImageIsAUserErrorNamingTheFile()
     {
         using var tmp = new TempDir();
         File.WriteAllText(tmp["broken.png"], "not a png");
-        using var d = new PatchCoreDetector(new PatchCoreOptions { Backbone = Squeeze, ImageSize = 64 });
+        using var d = new PatchCoreDetector(new PatchCoreOptions { Backbone = ResNet18, ImageSize = 64 });
         var bad = new Inspecta.Datasets.Sample("broken", tmp["broken.png"], Inspecta.Datasets.Split.Train, "good");
         var ex = Assert.Throws<InspectaUserException>(() => d.Fit([.. PadimFormTests.Synthetic(1, 1, 64), bad]));
         Assert.Contains("broken.png", ex.Message);

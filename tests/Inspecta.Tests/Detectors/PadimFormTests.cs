@@ -24,14 +24,14 @@ public class PadimFormTests
         }).ToArray();
     }
 
-    private static string Squeeze => Path.Combine(SharedData.ModelsDir, "squeezenet1_1_imagenet_features.onnx");
+    private static string ResNet18 => TestBackbones.ResNet18;
 
-    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Fact]
     public void DualAndPrimalFormsGiveTheSameDistances()
     {
         var train = Synthetic(12, 1);
         var test = Synthetic(2, 99)[1];
-        var options = new PadimOptions { Backbone = Squeeze, ImageSize = 96, FeatureChannels = 40 };
+        var options = new PadimOptions { Backbone = ResNet18, ImageSize = 96, FeatureChannels = 40 };
         using var primal = new PadimDetector(options) { FormOverride = false };
         using var dual = new PadimDetector(options) { FormOverride = true };
         primal.Fit(train); dual.Fit(train);
@@ -42,13 +42,13 @@ public class PadimFormTests
         for (int i = 0; i < a.Data.Length; i++) Assert.True(Math.Abs(a.Data[i] - b.Data[i]) <= 2e-3f * max, $"pixel {i}: {a.Data[i]} vs {b.Data[i]}");
     }
 
-    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Fact]
     public void ReloadedModelGivesBitIdenticalMapsAndMemoryLimitIsEnforced()
     {
         using var tmp = new TempDir();
         var train = Synthetic(6, 2);
         var test = Synthetic(1, 7)[0];
-        using var d = new PadimDetector(new PadimOptions { Backbone = Squeeze, ImageSize = 96, FeatureChannels = 30 });
+        using var d = new PadimDetector(new PadimOptions { Backbone = ResNet18, ImageSize = 96, FeatureChannels = 30 });
         d.Fit(train);
         var writer = new ModelWriter(d.Method);
         d.Save(writer);
@@ -56,9 +56,9 @@ public class PadimFormTests
         using var back = (PadimDetector)MethodRegistry.Default.Load(ModelReader.Open(tmp["p.inspecta"]));
         Assert.Equal(d.Predict(test).Map!.Data, back.Predict(test).Map!.Data);
 
-        using var tooBig = new PadimDetector(new PadimOptions { Backbone = Squeeze, ImageSize = 96, MaxMemoryBytes = 1000 });
+        using var tooBig = new PadimDetector(new PadimOptions { Backbone = ResNet18, ImageSize = 96, MaxMemoryBytes = 1000 });
         var ex = Assert.Throws<InspectaUserException>(() => tooBig.Fit(train));
         Assert.Contains("--max-memory", ex.Message);
-        Assert.Throws<InspectaUserException>(() => new PadimDetector(new PadimOptions { Backbone = Squeeze }).Fit(train[..1]));
+        Assert.Throws<InspectaUserException>(() => new PadimDetector(new PadimOptions { Backbone = ResNet18 }).Fit(train[..1]));
     }
 }

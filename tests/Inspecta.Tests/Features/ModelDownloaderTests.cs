@@ -18,13 +18,23 @@ public class ModelDownloaderTests
         using var tmp = new TempDir();
         await using var server = new OneShotServer(Payload, Payload.Length);
         var updates = new List<long>();
-        string path = await ModelDownloader.PullAsync(server.Url("/zoo/net.onnx"), PayloadSha, name: "resnet18", cacheDirectory: tmp.Path,
+        string path = await ModelDownloader.PullAsync(server.Url("/zoo/net.onnx"), PayloadSha, name: "wide_resnet50_2", cacheDirectory: tmp.Path,
             progress: new SyncProgress(u => updates.Add(u.Done)));
-        Assert.Equal(Path.Combine(tmp.Path, "resnet18.onnx"), path);
+        Assert.Equal(Path.Combine(tmp.Path, "wide_resnet50_2.onnx"), path);
         Assert.Equal(Payload, await File.ReadAllBytesAsync(path));
         Assert.Equal(Payload.Length, updates[^1]);
         Assert.Single(Directory.GetFiles(tmp.Path)); // no temp file left
-        Assert.Equal(("resnet18", path), (ModelCache.Resolve("resnet18", tmp.Path).Name, ModelCache.Resolve("resnet18", tmp.Path).Path));
+        Assert.Equal(("wide_resnet50_2", path), (ModelCache.Resolve("wide_resnet50_2", tmp.Path).Name, ModelCache.Resolve("wide_resnet50_2", tmp.Path).Path));
+    }
+
+    [Fact]
+    public async Task TheBuiltInPresetCannotBeOverwrittenByAPull()
+    {
+        using var tmp = new TempDir();
+        var ex = await Assert.ThrowsAsync<InspectaUserException>(() =>
+            ModelDownloader.PullAsync(new Uri("http://127.0.0.1:9/resnet18.onnx"), PayloadSha, cacheDirectory: tmp.Path));
+        Assert.Contains("built-in", ex.Message);
+        Assert.Empty(Directory.GetFiles(tmp.Path));
     }
 
     [Fact]
@@ -79,7 +89,7 @@ public class ModelDownloaderTests
         Assert.Equal(0, r.ExitCode);
         var json = System.Text.Json.Nodes.JsonNode.Parse(r.Stdout)!;
         var names = json["presets"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToArray();
-        Assert.Equal(["resnet50v2_imagenet_l123", "squeezenet1_1_imagenet_features", "resnet18", "wide_resnet50_2"], names);
+        Assert.Equal(["resnet18", "resnet50v2_imagenet_l123", "squeezenet1_1_imagenet_features", "wide_resnet50_2"], names);
     }
 
     private sealed class SyncProgress(Action<ProgressUpdate> on) : IProgress<ProgressUpdate>

@@ -8,7 +8,7 @@ namespace Inspecta.Detectors.Options;
 /// </summary>
 public abstract record BackboneOptions : MethodOptions
 {
-    [Option("backbone", "Backbone ONNX path or preset name from the model cache.", Persist = false)]
+    [Option("backbone", "Backbone ONNX path or preset name (default: the built-in resnet18, an ImageNet ResNet-18 that needs no download; see `inspecta models list`).", Persist = false)]
     public string Backbone { get; init; } = BackbonePreset.DefaultName;
 
     [Option("layers", "Comma-separated backbone outputs, e.g. layer2,layer3.", Persist = false, DefaultText = "the method's choice among the backbone's layers")]

@@ -1,5 +1,6 @@
 using Inspecta.Datasets;
 using Inspecta.Detectors.Components;
+using Inspecta.Diagnostics;
 using Inspecta.Features;
 using Inspecta.Imaging;
 using Inspecta.Persistence;
@@ -20,7 +21,7 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
     private readonly string _backboneSpec;
     private readonly IReadOnlyList<string>? _layers;
     private readonly Preprocessing _preprocessing;
-    private readonly PatchEmbedder _embedder = new(Dimension, Dimension);
+    private readonly PatchEmbedder _embedder;
     private FeatureSource? _source;
     private PatchMemoryBank? _bank;
 
@@ -33,6 +34,8 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
     public int BankSize => _bank?.Count ?? 0;
     /// <summary>Patches before coreset reduction (0 after loading a file written without it).</summary>
     public int FullBankSize => _bank?.FullCount ?? 0;
+    /// <summary>The memory bank (null before fitting), for diagnostics.</summary>
+    internal PatchMemoryBank? Bank => _bank;
     /// <summary>Seconds spent in coreset selection during the last fit.</summary>
     public double CoresetSeconds => _bank?.CoresetSeconds ?? 0;
 
@@ -42,13 +45,15 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         options.Schema().Validate(options);
         Options = options;
         _backboneSpec = options.Backbone;
+        _embedder = new PatchEmbedder(Dimension, Dimension, compact: true);
         _layers = options.Layers;
         _preprocessing = options.Preprocessing();
     }
 
-    private PatchCoreDetector(FeatureSource source, PatchCoreOptions options, PatchMemoryBank bank)
+    private PatchCoreDetector(FeatureSource source, PatchCoreOptions options, PatchMemoryBank bank, PatchEmbedder embedder)
     {
         _source = source;
+        _embedder = embedder;
         _backboneSpec = source.Backbone.Info.Path;
         _layers = source.Layers;
         _preprocessing = source.Preprocessing;
@@ -69,27 +74,34 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
             var (rows, _, _) = _embedder.Embed(f.Maps);
             if (all is null)
             {
-                perImage = rows.Length / Dimension;
+                perImage = rows.Length / _embedder.RowLength([.. f.Maps.Select(m => m.Channels)]);
                 if ((long)good.Count * rows.Length > Array.MaxLength)
                     throw new InspectaUserException($"The memory bank of {good.Count} images × {perImage} patches is too large; use fewer images or a smaller --image-size.");
                 all = new float[good.Count * rows.Length];
             }
             rows.CopyTo(all.AsSpan(i * rows.Length));
         }, progress, ct);
-        _bank = PatchMemoryBank.Build(all!, good.Count * perImage, Dimension, CoresetRatio, Seed, progress, ct);
+        _bank = PatchMemoryBank.Build(all!, good.Count * perImage, all!.Length / (good.Count * perImage), CoresetRatio, Seed, progress, ct);
     }
 
     public Prediction Predict(Sample sample)
     {
         var source = _source ?? throw new InvalidOperationException("PatchCore is not fitted.");
         var f = source.Extract(sample);
-        var (rows, h, w) = _embedder.Embed(f.Maps);
+        float[] rows;
+        int h, w;
+        using (StageTimer.Measure("embed")) (rows, h, w) = _embedder.Embed(f.Maps);
         int positions = h * w;
         var bank = _bank!;
-        var dist = bank.PatchScores(rows, positions, out var nearest);
-        float score = bank.ImageScore(rows, positions, dist, nearest, NumNeighbours);
-        var map = ScoreMap(dist, h, w, source.Preprocessing, f.OriginalHeight, f.OriginalWidth);
-        return new Prediction(score, map);
+        float[] dist;
+        float score;
+        using (StageTimer.Measure("search"))
+        {
+            dist = bank.PatchScores(rows, positions, out var nearest);
+            score = bank.ImageScore(rows, positions, dist, nearest, NumNeighbours);
+        }
+        using var _ = StageTimer.Measure("map");
+        return new Prediction(score, ScoreMap(dist, h, w, source.Preprocessing, f.OriginalHeight, f.OriginalWidth));
     }
 
     /// <summary>
@@ -109,7 +121,7 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
             embedded[i] = _embedder.Embed(extracted[i].Maps);
             total += embedded[i].H * embedded[i].W;
         }
-        var queries = new float[(long)total * Dimension];
+        var queries = new float[(long)total * _bank!.Dimension];
         for (int i = 0, at = 0; i < samples.Count; at += embedded[i].Rows.Length, i++) embedded[i].Rows.CopyTo(queries.AsSpan(at));
         var bank = _bank!;
         var dist = bank.PatchScores(queries, total, out var nearest);
@@ -136,6 +148,9 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         source.WriteTo(p);
         Options.Schema().WriteTo(Options, p);
         p["dimension"] = Dimension;
+        // Compact rows (see PatchEmbedder): same distances as the full 1024-d rows; older files have full rows.
+        if (_embedder.CompactWhenExact && _embedder.CompactWeights([.. source.Layers.Select(l => source.Backbone.Info.Output(l).Channels)]) is not null)
+            p["embedding"] = "compact";
         p["sigma"] = Sigma;
         _bank!.Save(writer);
     }
@@ -144,9 +159,18 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
     {
         int dim = reader.Int("dimension");
         if (dim != Dimension) throw reader.Error($"PatchCore dimension {dim} is not supported (expected {Dimension}).");
+        string embedding = reader.Parameters["embedding"] is null ? "full" : reader.String("embedding");
+        if (embedding is not ("full" or "compact")) throw reader.Error($"unknown PatchCore embedding '{embedding}'.");
+        var embedder = new PatchEmbedder(Dimension, Dimension, compact: embedding == "compact");
         var bank = PatchMemoryBank.Load(reader);
-        if (bank.Dimension != Dimension) throw reader.Error("the PatchCore bank has the wrong shape.");
-        return new PatchCoreDetector(FeatureSource.Read(reader.Parameters, reader), options, bank); // the ONNX session last: nothing can fail after it
+        var source = FeatureSource.Read(reader.Parameters, reader); // the ONNX session last: only the shape check can fail after it
+        int expected = embedder.RowLength([.. source.Layers.Select(l => source.Backbone.Info.Output(l).Channels)]);
+        if (bank.Dimension != expected)
+        {
+            source.Dispose();
+            throw reader.Error($"the PatchCore bank has {bank.Dimension} values per patch, expected {expected}.");
+        }
+        return new PatchCoreDetector(source, options, bank, embedder);
     }
 
     public void Dispose() => _source?.Dispose();

@@ -103,7 +103,9 @@ public sealed class SpadeDetector : IAnomalyDetector, IBatchPredictor, IDisposab
     public Prediction Predict(Sample sample)
     {
         var source = _source ?? throw new InvalidOperationException("SPADE is not fitted.");
-        return Score(source, source.Extract(sample));
+        var features = source.Extract(sample);
+        using var _ = Diagnostics.StageTimer.Measure("search");   // image and pixel kNN and the map
+        return Score(source, features);
     }
 
     /// <summary>One backbone run for the whole batch; each result equals <see cref="Predict"/> of that sample.</summary>

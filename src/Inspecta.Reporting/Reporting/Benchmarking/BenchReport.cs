@@ -57,6 +57,12 @@ public sealed record BenchReport(MachineInfo Machine, string Command, DateTime S
                 AppendRow(md, r, metrics, 7);
             }
         }
+        var split = Rows.Where(r => r.Error is null && r.Stages.Stages.Count > 0).ToList();
+        if (split.Count > 0)
+        {
+            md.Append("\nPer-image split at batch size 1 (median ms per stage; decode is outside the latency columns):\n\n");
+            foreach (var r in split) md.Append(CultureInfo.InvariantCulture, $"- {r.Category} / {(r.Backbone is null ? r.Method : $"{r.Method} ({r.Backbone})")}: {r.Stages}\n");
+        }
         if (!PeakRssPerRow) md.Append("\nPeak RSS is the process-lifetime peak (per-row reset unavailable on this OS).\n");
         return md.ToString();
     }

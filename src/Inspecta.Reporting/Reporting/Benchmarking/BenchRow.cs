@@ -19,6 +19,8 @@ public sealed record BenchRow
     public double FitSeconds { get; init; }
     /// <summary>Per-image inference latency at batch size 1 after warm-up (image decoding excluded).</summary>
     public required LatencyStats Latency { get; init; }
+    /// <summary>Per-image time per stage at batch size 1 (decode, preprocess, backbone, embed, search, map, as the method reports them).</summary>
+    public Diagnostics.StageSplit Stages { get; init; } = Diagnostics.StageSplit.Empty;
     public double ThroughputImagesPerSecond { get; init; }
     public int BestBatchSize { get; init; } = 1;
     public double ModelMegabytes { get; init; }
@@ -49,6 +51,7 @@ public sealed record BenchRow
         ["fit_s"] = Num(FitSeconds),
         ["inference_ms_median"] = Num(Latency.Median),
         ["inference_ms_p95"] = Num(Latency.P95),
+        ["stages_ms_median"] = Stages.ToJson(),
         ["throughput_images_per_s"] = Num(ThroughputImagesPerSecond),
         ["best_batch_size"] = BestBatchSize,
         ["model_mb"] = Num(ModelMegabytes),

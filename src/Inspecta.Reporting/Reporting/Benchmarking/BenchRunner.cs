@@ -81,7 +81,7 @@ public static class BenchRunner
             var detector = method.Load(ModelReader.Open(modelPath));
             try
             {
-                var (latencies, predictions, sizes) = TimeBatchOne(detector, category.Test, options.WarmupImages, progress, ct);
+                var (latencies, predictions, sizes, stages) = TimeBatchOne(detector, category.Test, options.WarmupImages, progress, ct);
                 var latency = LatencyStats.From(latencies);
                 var (throughput, bestBatch) = Throughput(detector, category.Test, latency, options, ct);
                 var accuracy = Evaluate(category, predictions, sizes, progress);
@@ -89,7 +89,7 @@ public static class BenchRunner
                 {
                     Loco = accuracy.Loco,
                     ImageAuroc = accuracy.ImageAuroc, PixelAuroc = accuracy.PixelAuroc, AuPro30 = accuracy.AuPro30, AuPro05 = accuracy.AuPro05,
-                    FitSeconds = fitSeconds, Latency = latency, ThroughputImagesPerSecond = throughput, BestBatchSize = bestBatch,
+                    FitSeconds = fitSeconds, Latency = latency, Stages = stages, ThroughputImagesPerSecond = throughput, BestBatchSize = bestBatch,
                     ModelMegabytes = modelMb, PeakRssMegabytes = PeakMemory.PeakBytes() / MiB,
                 };
             }
@@ -110,11 +110,14 @@ public static class BenchRunner
     }
 
     /// <summary>Latency per image at batch size 1 after warm-up. Image decoding happens before the clock
-    /// starts (the sample carries its pixels), so the figure is the method's own cost.</summary>
-    private static (double[] Ms, Prediction[] Predictions, (int H, int W)?[] Sizes) TimeBatchOne(IAnomalyDetector detector, IReadOnlyList<Sample> test, int warmup,
-        IProgress<ProgressUpdate>? progress, CancellationToken ct)
+    /// starts (the sample carries its pixels), so the figure is the method's own cost; the per-stage split
+    /// reports the decoding as its own stage.</summary>
+    private static (double[] Ms, Prediction[] Predictions, (int H, int W)?[] Sizes, Diagnostics.StageSplit Stages) TimeBatchOne(IAnomalyDetector detector,
+        IReadOnlyList<Sample> test, int warmup, IProgress<ProgressUpdate>? progress, CancellationToken ct)
     {
         for (int i = 0; i < Math.Min(warmup, test.Count); i++) detector.Predict(Preloaded(test[i]));
+        var split = new IReadOnlyList<(string, double)>[test.Count];
+        using var stages = Diagnostics.StageTimer.Collect();
         var ms = new double[test.Count];
         var predictions = new Prediction[test.Count];
         var sizes = new (int, int)?[test.Count];
@@ -122,15 +125,17 @@ public static class BenchRunner
         for (int i = 0; i < test.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
-            var sample = Preloaded(test[i]);
+            Sample sample;
+            using (Diagnostics.StageTimer.Measure("decode")) sample = Preloaded(test[i]);
             if (sample.Image is not null) sizes[i] = (sample.Image.Height, sample.Image.Width);
             sw.Restart();
             predictions[i] = detector.Predict(sample);
             sw.Stop();
             ms[i] = sw.Elapsed.TotalMilliseconds;
+            split[i] = stages.Take();
             progress?.Report(new ProgressUpdate("predict", i + 1, test.Count));
         }
-        return (ms, predictions, sizes);
+        return (ms, predictions, sizes, Diagnostics.StageSplit.FromImages(split));
     }
 
     /// <summary>Images per second at the best batch size: batch sizes are tried only for detectors that

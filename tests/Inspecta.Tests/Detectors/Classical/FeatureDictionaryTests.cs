@@ -13,18 +13,18 @@ public class FeatureDictionaryTests(ITestOutputHelper output)
 {
     private static string Backbone(string file) => Path.Combine(SharedData.ModelsDir, file);
 
-    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Fact]
     public void UsesDeepestLayerAndReloadPredictsBitIdentically()
     {
         using var tmp = new TempDir();
         var train = Enumerable.Range(0, 6).Select(i => ClassicalFixtures.Good(ClassicalFixtures.PrintedDisc(80, 3, 10 + i), i)).ToList();
         using var detector = new FeatureDictionaryDetector(new FeatureDictionaryOptions
         {
-            Backbone = Backbone("squeezenet1_1_imagenet_features.onnx"), ImageSize = 64, Clusters = 4, TrainingPatches = 600, Seed = 3,
+            Backbone = TestBackbones.ResNet18, ImageSize = 64, Clusters = 4, TrainingPatches = 600, Seed = 3,
         });
         detector.Fit(train);
-        Assert.Equal("fire9", detector.Layer); // the largest-stride output of the preset's layers
-        // Border patches get mirrored context instead of the network's zero padding (a margin of whole fire9 cells).
+        Assert.Equal("layer3", detector.Layer); // the largest-stride output of the preset's layers
+        // Border patches get mirrored context instead of the network's zero padding (a margin of whole layer3 cells).
         Assert.InRange(detector.Pca!.OutputDimension, 1, detector.Pca.InputDimension - 1);
 
         var image = ClassicalFixtures.PrintedDisc(80, 3, 99);
@@ -66,12 +66,12 @@ public class FeatureDictionaryTests(ITestOutputHelper output)
         Assert.Equal((256, 512, 320), (objectDefault.WorkingSize, textureDefault.WorkingSize, given.WorkingSize));
     }
 
-    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Fact]
     public void FitOnATextureCategoryFromTheCliWorksAt512()
     {
         using var tmp = new TempDir();
         Assert.Equal(0, CliRunner.Run("synth", "2d", "--out", tmp["data"], "--categories", "weave", "--count", "5", "--test-count", "2", "--size", "64", "--seed", "2", "--quiet").ExitCode);
-        var fit = CliRunner.Run("fit", "--dataset", tmp["data"], "--category", "weave", "--method", "feature-dictionary", "--backbone", Backbone("squeezenet1_1_imagenet_features.onnx"),
+        var fit = CliRunner.Run("fit", "--dataset", tmp["data"], "--category", "weave", "--method", "feature-dictionary", "--backbone", TestBackbones.ResNet18,
             "--clusters", "4", "--samples", "500", "--out", tmp["fd.inspecta"]);
         Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
         Assert.Contains("texture category", fit.Stdout);

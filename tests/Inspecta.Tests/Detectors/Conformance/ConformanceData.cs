@@ -7,7 +7,7 @@ namespace Inspecta.Tests.Detectors.Conformance;
 
 /// <summary>
 /// Tiny data of every input kind for the conformance tests; each method is fitted with its own
-/// <see cref="MethodDescriptor.QuickOptions"/> (and the small SqueezeNet backbone from ../shared where it takes one).
+/// <see cref="MethodDescriptor.QuickOptions"/> (and the built-in resnet18 where it takes a backbone, so these run without ../shared).
 /// </summary>
 public sealed class ConformanceData : IDisposable
 {
@@ -20,8 +20,6 @@ public sealed class ConformanceData : IDisposable
         _clouds = new(() => DatasetReader.Open(_threeD.ShapeNetRoot).Get(ThreeDFixtures.ShapeClass));
     }
 
-    public static string Squeeze => Path.Combine(SharedData.ModelsDir, "squeezenet1_1_imagenet_features.onnx");
-
     public static IEnumerable<object[]> Methods(bool needsBackbone) => MethodRegistry.Default.All
         .Where(m => m.Needs.HasFlag(MethodNeeds.Backbone) == needsBackbone)
         .Select(m => new object[] { m.Id });
@@ -33,7 +31,7 @@ public sealed class ConformanceData : IDisposable
     {
         var descriptor = MethodRegistry.Default.Get(method);
         var values = descriptor.QuickOptions.ToList();
-        if (descriptor.Schema.Find("backbone") is not null) values.Add(("backbone", Squeeze));
+        if (descriptor.Schema.Find("backbone") is not null) values.Add(("backbone", TestBackbones.ResNet18));
         return TestMethods.Create(method, [.. values]);
     }
 

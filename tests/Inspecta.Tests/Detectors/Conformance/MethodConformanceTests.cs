@@ -32,7 +32,7 @@ public class MethodConformanceTests(ConformanceData data) : IClassFixture<Confor
     [MemberData(nameof(ConformanceData.BackboneFree), MemberType = typeof(ConformanceData))]
     public void BackboneFreeMethodConforms(string method) => Conforms(method);
 
-    [SharedTheory("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Theory]
     [MemberData(nameof(ConformanceData.WithBackbone), MemberType = typeof(ConformanceData))]
     public void BackboneMethodConforms(string method) => Conforms(method);
 

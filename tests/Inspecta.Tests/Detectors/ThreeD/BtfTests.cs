@@ -97,13 +97,13 @@ public class BtfTests(BtfFixture fx) : IClassFixture<BtfFixture>
         Assert.Throws<InspectaUserException>(() => new BtfDetector(BtfFeatures.Raw, new BtfOptions { ImageSize = 8 }));
     }
 
-    [SharedFact("models", "squeezenet1_1_imagenet_features.onnx")]
+    [Fact]
     public void BtfFpfhRgbConcatenatesRgbAndFpfhAndReloadsBitIdentically()
     {
         using var tmp = new TempDir();
         var d = MethodRegistry.Default.Get(BtfDetector.FpfhRgbId).Create(new BtfRgbOptions
         {
-            Backbone = Path.Combine(SharedData.ModelsDir, "squeezenet1_1_imagenet_features.onnx"), ImageSize = 64, Layers = ["fire3", "fire5"], CoresetRatio = 0.5,
+            Backbone = TestBackbones.ResNet18, ImageSize = 64, Layers = ["layer1", "layer2"], CoresetRatio = 0.5,
         });
         d.Fit(fx.Category.Train.Take(4).ToList());
         Assert.Equal(1024 + 33, ((BtfDetector)d).Bank!.Dimension);
