@@ -26,6 +26,7 @@ public static class CliApp
             ReportCommand.Create(console),
             BenchCommand.Create(console),
             ModelsCommand.Create(console),
+            ExportCommand.Create(console),
             EvalCommand.Create(console),
             FitCommand.Create(console, IsFit(args) ? args! : []), // only fit's own command line names its method
             PredictCommand.Create(console),

@@ -28,11 +28,12 @@ internal static class EvalCommand
         var threshold = new Option<double?>("--threshold") { Description = "Also report image accuracy, pixel FPR/TPR and PRO at this segmentation threshold." };
         var validationMaps = new Option<string?>("--validation-maps") { Description = "Folder of anomaly maps of GOOD validation images (*.tiff, searched recursively): calibrate thresholds (max, 0.99-quantile, 3-sigma, max-area) and report each on the test set." };
         var minDefectArea = new Option<int?>("--min-defect-area") { Description = "Max-area calibration: smallest defect area in pixels (default 0.1% of the image area)." };
+        var backbone = new Option<string?>("--backbone") { Description = "With --model: backbone file or preset for a model moved from another machine (must have the recorded SHA-256)." };
         var report = new Option<string?>("--report") { Description = "Also write the HTML report (metrics, curves, worst-first gallery) to this file." };
         var reportOptions = ReportCliOptions.Create();
 
         var command = new Command("eval", "Evaluate anomaly maps against ground truth: image/pixel AUROC, pixel AP, F1-max, AU-PRO (MVTec AD) or AU-sPRO (MVTec LOCO AD), exactly as the official MVTec code computes them.");
-        foreach (var o in new Option[] { dataset, category, maps, model, saveMaps, limits, proThresholds, json, curves, threshold, validationMaps, minDefectArea, report })
+        foreach (var o in new Option[] { dataset, category, maps, model, saveMaps, limits, proThresholds, json, curves, threshold, validationMaps, minDefectArea, backbone, report })
             command.Options.Add(o);
         reportOptions.AddTo(command);
 
@@ -64,7 +65,8 @@ internal static class EvalCommand
                 throw new InspectaUserException($"--threshold must be a finite number, got {given}.");
             if ((mapsDir is null) == (modelPath is null)) throw new InspectaUserException("Give exactly one of --maps <dir> or --model <file.inspecta>.");
             if (parse.GetValue(saveMaps) is not null && modelPath is null) throw new InspectaUserException("--save-maps needs --model.");
-            using var trained = modelPath is null ? null : Detectors.TrainedModel.Load(modelPath);
+            if (parse.GetValue(backbone) is not null && modelPath is null) throw new InspectaUserException("--backbone needs --model.");
+            using var trained = modelPath is null ? null : Detectors.TrainedModel.Load(modelPath, new Persistence.ModelLoadOptions(parse.GetValue(backbone)));
             string? mapsRoot = mapsDir ?? parse.GetValue(saveMaps);
             if (trained is not null)
             {

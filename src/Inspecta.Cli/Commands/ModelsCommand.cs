@@ -4,13 +4,14 @@ using Inspecta.Features;
 
 namespace Inspecta.Cli.Commands;
 
-/// <summary><c>inspecta models pull|list</c>: manage the backbone cache.</summary>
+/// <summary><c>inspecta models pull|add|list</c>: manage the backbone cache.</summary>
 internal static class ModelsCommand
 {
     public static Command Create(CliConsole console)
     {
         var command = new Command("models", $"Manage the backbone cache ({ModelCache.EnvironmentVariable} or ~/.cache/inspecta/models).");
         command.Subcommands.Add(Pull(console));
+        command.Subcommands.Add(Add(console));
         command.Subcommands.Add(List(console));
         return command;
     }
@@ -28,6 +29,26 @@ internal static class ModelsCommand
             string path = console.RunWithProgress("pull", p =>
                 ModelDownloader.PullAsync(uri, parse.GetValue(sha)!, parse.GetValue(name), progress: p).GetAwaiter().GetResult());
             console.Out.WriteLine($"saved {path} (SHA-256 verified)");
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Add(CliConsole console)
+    {
+        var file = new Argument<string>("file") { Description = "Local ONNX backbone file." };
+        var name = new Option<string?>("--name") { Description = "Preset or file name to store it under (default: the file's name)." };
+        var force = new Option<bool>("--force") { Description = "Replace a different file cached under the same name." };
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var cmd = new Command("add", "Copy a local ONNX backbone into the cache (with its SHA-256), so models fitted with it find it by hash.") { file, name, force, json };
+        cmd.SetAction(parse =>
+        {
+            string source = parse.GetValue(file)!;
+            // Refuse what ONNX Runtime cannot open before it lands in the cache.
+            using (OnnxBackbone.Open(Path.GetFullPath(source))) { }
+            var (path, sha) = ModelCache.Add(source, parse.GetValue(name), parse.GetValue(force));
+            if (parse.GetValue(json)) console.WriteJson(new JsonObject { ["path"] = path, ["sha256"] = sha });
+            else console.Out.WriteLine($"added {path} (SHA-256 {sha})");
             return CliApp.Ok;
         });
         return cmd;

@@ -21,15 +21,16 @@ internal static class PredictCommand
         var input = new Option<string>("--input") { Description = "An image, or a folder searched recursively for images. 3D models: an xyz TIFF or a folder of them (MVTec 3D-AD <...>/xyz/*.tiff with sibling rgb/*.png, e.g. <category>/test), or point clouds.", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder (created if needed).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the scores as JSON." };
+        var backbone = new Option<string?>("--backbone") { Description = "Backbone file or preset for a model moved from another machine (must have the SHA-256 recorded in the model)." };
         var cmd = new Command("predict", "Predict anomaly maps: per image a float32 TIFF map at the original size, a heat-map overlay PNG, a binary mask PNG at the stored threshold; scores.csv and scores.json.")
         {
-            model, input, output, json,
+            model, input, output, json, backbone,
         };
         cmd.SetAction(parse =>
         {
             bool asJson = parse.GetValue(json);
             string outDir = parse.GetValue(output)!;
-            using var trained = TrainedModel.Load(parse.GetValue(model)!);
+            using var trained = TrainedModel.Load(parse.GetValue(model)!, new Persistence.ModelLoadOptions(parse.GetValue(backbone)));
             var samples = trained.Input != InputKind.Image
                 ? PredictGeometry.ListInputs(parse.GetValue(input)!, trained.Input)
                 : ListImages(parse.GetValue(input)!);

@@ -26,9 +26,12 @@ public sealed class TrainedModel(IAnomalyDetector detector, CalibratedThresholds
     }
 
     /// <summary>Loads any model file (dispatching on its method) with its thresholds and summary.</summary>
-    public static TrainedModel Load(string path, MethodRegistry? registry = null)
+    public static TrainedModel Load(string path, MethodRegistry? registry = null) => Load(path, ModelLoadOptions.Default, registry);
+
+    /// <summary>Loads a model with user-supplied help, e.g. the backbone file on a machine where the recorded path does not exist.</summary>
+    public static TrainedModel Load(string path, ModelLoadOptions options, MethodRegistry? registry = null)
     {
-        var reader = ModelReader.Open(path);
+        var reader = ModelReader.Open(path, options);
         var detector = (registry ?? MethodRegistry.Default).Load(reader);
         try
         {

@@ -15,13 +15,19 @@ public sealed class ModelReader
     public JsonObject Parameters => Manifest["parameters"] as JsonObject ?? throw Error("the manifest has no 'parameters' object.");
     public string Method => Manifest["method"]?.GetValue<string>() ?? throw Error("the manifest has no 'method'.");
 
+    /// <summary>What the caller supplies beyond the file (e.g. <c>--backbone</c> on another machine).</summary>
+    public ModelLoadOptions LoadOptions { get; init; } = ModelLoadOptions.Default;
+
     private ModelReader(string path, JsonObject manifest, Dictionary<string, byte[]> entries)
     {
         Path = path; Manifest = manifest; _entries = entries;
     }
 
-    public static ModelReader Open(string path)
+    public static ModelReader Open(string path) => Open(path, ModelLoadOptions.Default);
+
+    public static ModelReader Open(string path, ModelLoadOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (!File.Exists(path)) throw InspectaUserException.ForFile(path, "model file not found.");
         try
         {
@@ -41,7 +47,7 @@ public sealed class ModelReader
                 s.ReadExactly(buf);
                 entries[e.FullName] = buf;
             }
-            return new ModelReader(path, manifest, entries);
+            return new ModelReader(path, manifest, entries) { LoadOptions = options };
         }
         catch (InvalidDataException ex) { throw InspectaUserException.ForFile(path, $"not a valid model file ({ex.Message}).", ex); }
         catch (JsonException ex) { throw InspectaUserException.ForFile(path, $"the manifest is not valid JSON ({ex.Message}).", ex); }
@@ -56,6 +62,12 @@ public sealed class ModelReader
         if (major > ModelFormat.Major)
             throw InspectaUserException.ForFile(path, $"model format {v} is newer than this Inspecta supports ({ModelFormat.Major}.x); upgrade Inspecta.");
     }
+
+    /// <summary>A raw entry of the file (e.g. a bundled backbone), or null when absent.</summary>
+    public byte[]? Entry(string name) => _entries.GetValueOrDefault(name);
+
+    /// <summary>Every raw entry except the manifest, for copying a model into a new file.</summary>
+    public IReadOnlyDictionary<string, byte[]> Entries => _entries;
 
     public bool HasArray(string name) => (Manifest["arrays"] as JsonObject)?.ContainsKey(name) == true;
 

@@ -17,7 +17,7 @@ public sealed class ModelWriter
     public JsonObject Manifest { get; } = new();
 
     /// <summary>Method hyper-parameters and preprocessing (manifest key "parameters").</summary>
-    public JsonObject Parameters { get; }
+    public JsonObject Parameters => (JsonObject)Manifest["parameters"]!;
 
     public ModelWriter(string method)
     {
@@ -25,9 +25,26 @@ public sealed class ModelWriter
         Manifest["inspecta_version"] = ModelFormat.InspectaVersion;
         Manifest["method"] = method;
         Manifest["created_utc"] = DateTime.UtcNow.ToString("o");
-        Parameters = new JsonObject();
-        Manifest["parameters"] = Parameters;
+        Manifest["parameters"] = new JsonObject();
         Manifest["arrays"] = new JsonObject();
+    }
+
+    /// <summary>A writer holding a copy of a loaded model's manifest and entries (for re-packaging, e.g. bundling).</summary>
+    public static ModelWriter CopyOf(ModelReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var writer = new ModelWriter(reader.Method);
+        writer.Manifest.Clear();
+        foreach (var (key, value) in reader.Manifest) writer.Manifest[key] = value?.DeepClone();
+        foreach (var (name, bytes) in reader.Entries) writer._entries[name] = bytes;
+        return writer;
+    }
+
+    /// <summary>Adds a raw file entry (not an array), e.g. a bundled backbone.</summary>
+    public void AddEntry(string name, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (name == ModelFormat.ManifestEntry || !_entries.TryAdd(name, bytes)) throw new ArgumentException($"Entry '{name}' already exists.");
     }
 
     public void AddArray(string name, ReadOnlySpan<float> data, params int[] shape) =>

@@ -155,8 +155,7 @@ public sealed class FeatureSource : IDisposable
     }
 
     /// <summary>
-    /// Re-opens the backbone a model was fitted with: the recorded path if it still exists, else the
-    /// preset/name from the model cache; its SHA-256 must match the manifest.
+    /// Re-opens the backbone a model was fitted with, found by its SHA-256 (<see cref="BackboneLocator"/>).
     /// </summary>
     public static FeatureSource Read(JsonObject parameters, Persistence.ModelReader reader)
     {
@@ -167,19 +166,9 @@ public sealed class FeatureSource : IDisposable
         var layers = (parameters["layers"] as JsonArray ?? throw reader.Error("the manifest has no 'layers'."))
             .Select(n => n!.GetValue<string>()).ToArray();
         var pre = Preprocessing.FromJson(parameters["preprocessing"], reader.Error);
-        // Check the hash before loading the graph: a different file may not even parse.
-        var resolved = ModelCache.Resolve(path is not null && File.Exists(path) ? path : name);
-        string actualSha = ModelCache.Sha256Of(resolved.Path);
-        if (!string.Equals(actualSha, sha, StringComparison.OrdinalIgnoreCase) && BackbonePreset.Find(name) is { BuiltIn: true } builtIn)
-        {
-            // The built-in backbone is derived deterministically: a damaged or missing cached copy is derived again
-            // (and said so), and gives back the very file the model was fitted with.
-            var derived = BuiltInBackbone.Ensure();
-            (resolved, actualSha) = ((derived.Path, builtIn.Name), derived.Sha256);
-        }
-        if (!string.Equals(actualSha, sha, StringComparison.OrdinalIgnoreCase))
-            throw reader.Error($"the model was fitted with backbone '{name}' (SHA-256 {sha}), but '{resolved.Path}' has SHA-256 {actualSha}. " +
-                               "Use the original backbone file (put it in the model cache or at its recorded path) or fit the model again.");
+        // Found by hash before the graph is loaded: a different file may not even parse.
+        var resolved = BackboneLocator.Locate(name, path, sha, reader);
+        string actualSha = sha.ToLowerInvariant();
         var backbone = OnnxBackbone.Open(resolved, pre.NetworkSize, actualSha);
         FeatureSource source;
         try { source = new FeatureSource(backbone, pre, layers); }

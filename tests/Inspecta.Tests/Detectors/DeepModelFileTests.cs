@@ -56,15 +56,14 @@ public class DeepModelFileTests
     public void ABackboneWithADifferentHashIsRefused()
     {
         using var tmp = new TempDir();
-        File.Copy(ResNet18, tmp["net.onnx"]);
+        TestBackbones.Variant(tmp["net.onnx"]);
         using (var d = new PatchCoreDetector(new PatchCoreOptions { Backbone = tmp["net.onnx"], ImageSize = 64, CoresetRatio = 0.5 }))
         {
             d.Fit(PadimFormTests.Synthetic(2, 5, 64));
             new TrainedModel(d, null, null).Save(tmp["m.inspecta"]);
         }
-        // Same file name, different bytes (a re-exported or corrupted backbone).
-        var bytes = File.ReadAllBytes(tmp["net.onnx"]);
-        File.WriteAllBytes(tmp["net.onnx"], [.. bytes, 0]);
+        // Same file name, different bytes (a re-exported or corrupted backbone), and no other file with the recorded hash.
+        TestBackbones.Variant(tmp["net.onnx"]);
         var ex = Assert.Throws<InspectaUserException>(() => TrainedModel.Load(tmp["m.inspecta"]));
         Assert.Contains("SHA-256", ex.Message);
         Assert.Contains("m.inspecta", ex.Message);
