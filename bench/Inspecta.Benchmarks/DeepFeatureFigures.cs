@@ -64,7 +64,7 @@ public static class DeepFeatureFigures
         (detector as IDisposable)?.Dispose();
     }
 
-    private static Mask Gt(Sample s, string bottle, AnomalyMap like)
+    internal static Mask Gt(Sample s, string bottle, AnomalyMap like)
     {
         if (s.IsGood) return new Mask(like.Height, like.Width);
         var img = ImageIO.Read(Path.Combine(bottle, "ground_truth", s.Label, s.Id + "_mask.png"));
@@ -73,11 +73,11 @@ public static class DeepFeatureFigures
         return m;
     }
 
-    private static Sample[] List(string dir, Split split, string label) =>
+    internal static Sample[] List(string dir, Split split, string label) =>
         Directory.GetFiles(dir, "*.png").Order(StringComparer.Ordinal)
             .Select(f => new Sample(Path.GetFileNameWithoutExtension(f), f, split, label)).ToArray();
 
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
+    internal static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
 
     private sealed class Sync(Action<ProgressUpdate> a) : IProgress<ProgressUpdate>
     {

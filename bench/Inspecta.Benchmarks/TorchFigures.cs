@@ -113,20 +113,10 @@ public static class TorchFigures
         detector.Dispose();
     }
 
-    private static Mask Gt(Sample s, string bottle, AnomalyMap like)
-    {
-        if (s.IsGood) return new Mask(like.Height, like.Width);
-        var img = ImageIO.Read(Path.Combine(bottle, "ground_truth", s.Label, s.Id + "_mask.png"));
-        var m = new Mask(img.Height, img.Width);
-        for (int i = 0; i < m.Data.Length; i++) m.Data[i] = img.Data[i] > 0.5f ? (byte)1 : (byte)0;
-        return m;
-    }
-
-    private static Sample[] List(string dir, Split split, string label) =>
-        Directory.GetFiles(dir, "*.png").Order(StringComparer.Ordinal)
-            .Select(f => new Sample(Path.GetFileNameWithoutExtension(f), f, split, label)).ToArray();
-
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
+    // The bottle helpers are DeepFeatureFigures' (same data, same ground-truth reading, same load figure).
+    private static Mask Gt(Sample s, string bottle, AnomalyMap like) => DeepFeatureFigures.Gt(s, bottle, like);
+    private static Sample[] List(string dir, Split split, string label) => DeepFeatureFigures.List(dir, split, label);
+    private static string Load() => DeepFeatureFigures.Load();
 
     private sealed class Sync<T>(Action<T> a) : IProgress<T>
     {

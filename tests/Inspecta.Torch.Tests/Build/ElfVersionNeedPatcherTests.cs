@@ -130,8 +130,10 @@ public class ElfVersionNeedPatcherTests
     [Fact]
     public void TheBuildCopiesAPatchedShimOnlyWhenTheSystemNeedsIt()
     {
-        // What this test process loaded: the output folder's shim, never the package's.
-        string output = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        // What this test process loaded: the output folder's shim, never the package's. A RID build (this project's) copies
+        // it to the output root (NativeCopyLocalItems), a RID-less one under runtimes/ (RuntimeTargetsCopyLocalItems).
+        string output = Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so");
+        if (!File.Exists(output)) output = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         Assert.True(File.Exists(output), output);
         byte[] copied = File.ReadAllBytes(output);
         var missing = ElfVersionNeedPatcher.MissingLibStdCxxVersions(Shim(), File.ReadAllBytes(ElfVersionNeedPatcher.FindSystemLibStdCxx()!));

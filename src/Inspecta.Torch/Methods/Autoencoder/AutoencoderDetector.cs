@@ -123,9 +123,7 @@ public sealed class AutoencoderDetector : IAnomalyDetector
         _options.Schema().WriteTo(_options, p);
         p["architecture"] = _architecture.ToJson();
         p["preprocessing"] = _preprocessing.ToJson();
-        p["training"] = _training.DeepClone();
-        p["history"] = TrainingHistory.ToJson(History);
-        p["parameter_count"] = ParameterCount;
+        TrainedState.Write(p, _training, History, ParameterCount);
         ModuleWeights.Save(_encoder, "encoder", writer);
         ModuleWeights.Save(_decoder!, "decoder", writer);
     }
@@ -156,10 +154,7 @@ public sealed class AutoencoderDetector : IAnomalyDetector
         }
         encoder.eval(); decoder.eval();
         (detector._architecture, detector._encoder, detector._decoder) = (architecture, encoder, decoder);
-        detector._training = p["training"]?.AsObject().DeepClone().AsObject() ?? new JsonObject();
-        detector.History = TrainingHistory.FromJson(p["history"]?.AsArray());
-        // libtorch's reductions depend on the thread count: predict with the one the model was trained with.
-        if (detector._training["threads"]?.GetValue<int>() is int threads) TorchRuntime.SetThreads(threads);
+        (detector._training, detector.History) = TrainedState.Read(reader);
         return detector;
     }
 

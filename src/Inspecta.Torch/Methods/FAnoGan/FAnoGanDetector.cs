@@ -125,9 +125,7 @@ public sealed class FAnoGanDetector : IAnomalyDetector
         var p = writer.Parameters;
         _options.Schema().WriteTo(_options, p);
         p["architecture"] = _networks.ToJson();
-        p["training"] = _training.DeepClone();
-        p["history"] = TrainingHistory.ToJson(History);
-        p["parameter_count"] = ParameterCount;
+        TrainedState.Write(p, _training, History, ParameterCount);
         ModuleWeights.Save(_generator, "generator", writer);
         ModuleWeights.Save(_critic!, "critic", writer);
         ModuleWeights.Save(_encoder!, "encoder", writer);
@@ -158,10 +156,7 @@ public sealed class FAnoGanDetector : IAnomalyDetector
         }
         generator.eval(); critic.eval(); encoder.eval();
         (detector._networks, detector._generator, detector._critic, detector._encoder) = (networks, generator, critic, encoder);
-        detector._training = p["training"]?.AsObject().DeepClone().AsObject() ?? new JsonObject();
-        detector.History = TrainingHistory.FromJson(p["history"]?.AsArray());
-        // libtorch's reductions depend on the thread count: predict with the one the model was trained with.
-        if (detector._training["threads"]?.GetValue<int>() is int threads) TorchRuntime.SetThreads(threads);
+        (detector._training, detector.History) = TrainedState.Read(reader);
         return detector;
     }
 
