@@ -47,9 +47,18 @@ public static class DeepFeatureFigures
         double fit = sw.Elapsed.TotalSeconds;
         string extra = detector is PatchCoreDetector pc ? $", bank {pc.FullBankSize} → {pc.BankSize}, coreset {pc.CoresetSeconds:F1} s" : "";
         Console.WriteLine($"{name}: fit {fit:F1} s (features {featuresAt:F1} s{extra}); load {Load()}");
+        var r = PredictAndEvaluate(name, detector, test, bottle);
+        Console.WriteLine($"{name}: image AUROC {r.ImageAuroc:F4}, pixel AUROC {r.PixelAuroc:F4}, AU-PRO@0.3 {r.AuProAtDefaultLimit:F4}");
+        (detector as IDisposable)?.Dispose();
+    }
+
+    /// <summary>Predicts the bottle test split (after one warm-up), prints the latency and returns the metrics.</summary>
+    internal static EvaluationResult PredictAndEvaluate(string name, IAnomalyDetector detector, Sample[] test, string bottle)
+    {
         detector.Predict(test[0]); // warm-up
         var times = new List<double>();
         var images = new List<EvaluatedImage>();
+        var sw = new Stopwatch();
         foreach (var s in test)
         {
             sw.Restart();
@@ -60,8 +69,7 @@ public static class DeepFeatureFigures
         times.Sort();
         var r = MetricsEvaluator.Evaluate(images, new EvaluationOptions { Category = "bottle" });
         Console.WriteLine($"{name}: predict median {times[times.Count / 2]:F0} ms, p95 {times[(int)(times.Count * 0.95)]:F0} ms; load {Load()}");
-        Console.WriteLine($"{name}: image AUROC {r.ImageAuroc:F4}, pixel AUROC {r.PixelAuroc:F4}, AU-PRO@0.3 {r.AuProAtDefaultLimit:F4}");
-        (detector as IDisposable)?.Dispose();
+        return r;
     }
 
     internal static Mask Gt(Sample s, string bottle, AnomalyMap like)

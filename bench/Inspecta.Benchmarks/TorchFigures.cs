@@ -95,26 +95,13 @@ public static class TorchFigures
         detector.Fit(context);
         double fit = sw.Elapsed.TotalSeconds;
         Console.WriteLine($"{name}: fit {fit:F0} s; load {Load()}");
-        detector.Predict(test[0]); // warm-up
-        var times = new List<double>();
-        var images = new List<EvaluatedImage>();
-        foreach (var s in test)
-        {
-            sw.Restart();
-            var pred = detector.Predict(s);
-            times.Add(sw.Elapsed.TotalMilliseconds);
-            images.Add(new EvaluatedImage(s.Label, s.Id, pred.Score, pred.Map!, Gt(s, bottle, pred.Map!)));
-        }
-        times.Sort();
-        var r = MetricsEvaluator.Evaluate(images, new EvaluationOptions { Category = "bottle" });
+        var r = DeepFeatureFigures.PredictAndEvaluate(name, detector, test, bottle);
         var (pro, img) = Thesis[name];
-        Console.WriteLine($"{name}: predict median {times[times.Count / 2]:F0} ms, p95 {times[(int)(times.Count * 0.95)]:F0} ms; load {Load()}");
         Console.WriteLine($"{name}: image AUROC {r.ImageAuroc:F4} (thesis {img:F3}), pixel AUROC {r.PixelAuroc:F4}, AU-PRO@0.3 {r.AuProAtDefaultLimit:F4} (thesis {pro:F3})");
         detector.Dispose();
     }
 
     // The bottle helpers are DeepFeatureFigures' (same data, same ground-truth reading, same load figure).
-    private static Mask Gt(Sample s, string bottle, AnomalyMap like) => DeepFeatureFigures.Gt(s, bottle, like);
     private static Sample[] List(string dir, Split split, string label) => DeepFeatureFigures.List(dir, split, label);
     private static string Load() => DeepFeatureFigures.Load();
 
