@@ -47,11 +47,20 @@ public static class DeepFeatureFigures
         double fit = sw.Elapsed.TotalSeconds;
         string extra = detector is PatchCoreDetector pc ? $", bank {pc.FullBankSize} → {pc.BankSize}, coreset {pc.CoresetSeconds:F1} s" : "";
         Console.WriteLine($"{name}: fit {fit:F1} s (features {featuresAt:F1} s{extra}); load {Load()}");
+        var r = PredictAndEvaluate(name, detector, test, bottle);
+        Console.WriteLine($"{name}: image AUROC {r.ImageAuroc:F4}, pixel AUROC {r.PixelAuroc:F4}, AU-PRO@0.3 {r.AuProAtDefaultLimit:F4}");
+        (detector as IDisposable)?.Dispose();
+    }
+
+    /// <summary>Predicts the bottle test split (after one warm-up), prints the latency and returns the metrics.</summary>
+    internal static EvaluationResult PredictAndEvaluate(string name, IAnomalyDetector detector, Sample[] test, string bottle)
+    {
         detector.Predict(test[0]); // warm-up
         var split = new List<IReadOnlyList<(string Stage, double Milliseconds)>>();
         using var stages = Inspecta.Diagnostics.StageTimer.Collect();
         var times = new List<double>();
         var images = new List<EvaluatedImage>();
+        var sw = new Stopwatch();
         foreach (var s in test)
         {
             sw.Restart();
@@ -65,8 +74,7 @@ public static class DeepFeatureFigures
             $"{stage} {Median(split.Select(t => t.FirstOrDefault(x => x.Stage == stage).Milliseconds))}")) + " ms (medians)";
         var r = MetricsEvaluator.Evaluate(images, new EvaluationOptions { Category = "bottle" });
         Console.WriteLine($"{name}: predict median {times[times.Count / 2]:F0} ms, p95 {times[(int)(times.Count * 0.95)]:F0} ms{parts}; load {Load()}");
-        Console.WriteLine($"{name}: image AUROC {r.ImageAuroc:F4}, pixel AUROC {r.PixelAuroc:F4}, AU-PRO@0.3 {r.AuProAtDefaultLimit:F4}");
-        (detector as IDisposable)?.Dispose();
+        return r;
     }
 
     private static string Median(IEnumerable<double> v)
@@ -75,7 +83,7 @@ public static class DeepFeatureFigures
         return a[a.Length / 2].ToString("F0");
     }
 
-    private static Mask Gt(Sample s, string bottle, AnomalyMap like)
+    internal static Mask Gt(Sample s, string bottle, AnomalyMap like)
     {
         if (s.IsGood) return new Mask(like.Height, like.Width);
         var img = ImageIO.Read(Path.Combine(bottle, "ground_truth", s.Label, s.Id + "_mask.png"));
@@ -84,11 +92,11 @@ public static class DeepFeatureFigures
         return m;
     }
 
-    private static Sample[] List(string dir, Split split, string label) =>
+    internal static Sample[] List(string dir, Split split, string label) =>
         Directory.GetFiles(dir, "*.png").Order(StringComparer.Ordinal)
             .Select(f => new Sample(Path.GetFileNameWithoutExtension(f), f, split, label)).ToArray();
 
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
+    internal static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
 
     private sealed class Sync(Action<ProgressUpdate> a) : IProgress<ProgressUpdate>
     {

@@ -56,4 +56,19 @@ if (args.Length > 2 && args[0] == "predict-profile")
     PredictProfile.Print(args[1], args[2], args.Length > 3 ? int.Parse(args[3]) : 20, args.Length > 4 ? int.Parse(args[4]) : 3);
     return;
 }
+// `torch-figures <bottle-dir> <ae-l2,ae-ssim,vae,f-anogan> <epochs> <samples-per-epoch> [threads] [batch] [learning-rate]`
+// trains the reconstruction baselines on bottle; `torch-synth` compares ae-ssim and ae-l2 on a synthetic texture.
+if (args.Length > 4 && args[0] == "torch-figures")
+{
+    TorchFigures.Print(args[1], args[2], int.Parse(args[3]), int.Parse(args[4]), args.Length > 5 ? int.Parse(args[5]) : Environment.ProcessorCount,
+        args.Length > 6 ? int.Parse(args[6]) : null, args.Length > 7 ? double.Parse(args[7], System.Globalization.CultureInfo.InvariantCulture) : null);
+    return;
+}
+// `torch-synth <category> <epochs> <samples-per-epoch> <threads> <crop> <latent> <learning-rate> <image-size>`
+if (args.Length > 8 && args[0] == "torch-synth")
+{
+    TorchFigures.Synthetic(args[1], int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]), int.Parse(args[6]),
+        double.Parse(args[7], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[8]));
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

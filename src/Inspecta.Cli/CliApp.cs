@@ -39,7 +39,10 @@ public static class CliApp
     }
 
     /// <summary>Runs the CLI with the given writers (tests call this in-process).</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, CancellationToken.None);
+
+    /// <param name="cancellation">Cancels the command as Ctrl-C does (tests stand in for the key with it).</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
     {
         if (args.Length == 0) args = ["--help"]; // bare `inspecta` explains itself (exit 0)
         var console = new CliConsole(stdout, stderr);
@@ -61,7 +64,13 @@ public static class CliApp
         Features.BuiltInBackbone.Notice += OnBackboneNotice;
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            // Ctrl-C cancels the command's token; a training batch or a checkpoint write may take a while to reach the next
+            // check, so wait up to a minute (System.CommandLine's default, 2 s, would kill a fit before it says what it kept).
+            var configuration = new InvocationConfiguration
+            {
+                Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromMinutes(1),
+            };
+            return parse.InvokeAsync(configuration, cancellation).GetAwaiter().GetResult();
         }
         catch (Exception ex)
         {
@@ -131,7 +140,8 @@ public static class CliApp
                 if (console.Verbose) foreach (var leaf in leaves) stderr.WriteLine(leaf);
                 return UserError;
             case FailureKind.Cancelled:
-                stderr.WriteLine("cancelled.");
+                // An interrupted training says what it kept (no model file; where the resumable checkpoint is).
+                stderr.WriteLine(leaves.OfType<Torch.Training.TrainingInterruptedException>().FirstOrDefault() is { } stopped ? $"cancelled: {stopped.Message}" : "cancelled.");
                 return Cancelled;
             default:
                 var inner = leaves.First(l => !Failure.IsUserFacing(l) && l is not OperationCanceledException);

@@ -67,13 +67,26 @@ public sealed class CliConsole
     /// stage on a terminal, or throttled "stage: done/total" lines otherwise (to stderr when
     /// <paramref name="logToStderr"/>, e.g. when stdout carries JSON).
     /// </summary>
-    public T RunWithProgress<T>(string title, Func<IProgress<ProgressUpdate>, T> work, bool logToStderr = false)
+    public T RunWithProgress<T>(string title, Func<IProgress<ProgressUpdate>, T> work, bool logToStderr = false) =>
+        RunWithProgress(title, (p, _) => work(p), logToStderr);
+
+    /// <summary>
+    /// As above for work that trains a network and also reports <see cref="TrainingEpoch"/>s: on a terminal the training
+    /// bar shows the last epoch's figures (epoch, loss, validation loss, samples/s; the bar's own ETA); otherwise one line
+    /// per epoch goes to stderr instead of the batch-level lines.
+    /// </summary>
+    public T RunWithProgress<T>(string title, Func<IProgress<ProgressUpdate>, IProgress<TrainingEpoch>, T> work, bool logToStderr = false)
     {
-        if (Quiet) return work(new Progress<ProgressUpdate>(_ => { }));
+        if (Quiet) return work(new SyncProgress<ProgressUpdate>(_ => { }), new SyncProgress<TrainingEpoch>(_ => { }));
         if (!Interactive)
         {
             var log = new LineProgress(logToStderr ? Err : Out, title);
-            var result = work(log);
+            var start = DateTime.UtcNow;
+            var epochs = new SyncProgress<TrainingEpoch>(e =>
+            {
+                lock (Err) Err.WriteLine($"[{(DateTime.UtcNow - start).TotalSeconds,6:F1}s] {title}: {Describe(e)}{(e.Eta is { } eta ? $", eta {Duration(eta)}" : "")}");
+            });
+            var result = work(log, epochs);
             log.Finish();
             return result;
         }
@@ -85,30 +98,44 @@ public sealed class CliConsole
             .Start(ctx =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
-                var sink = new SyncProgress(u =>
+                ProgressTask Task(string stage, long total)
+                {
+                    if (!tasks.TryGetValue(stage, out var task))
+                        tasks[stage] = task = ctx.AddTask($"{title}: {Markup.Escape(stage)}", maxValue: Math.Max(1, total));
+                    return task;
+                }
+                var sink = new SyncProgress<ProgressUpdate>(u =>
                 {
                     lock (tasks)
                     {
-                        if (!tasks.TryGetValue(u.Stage, out var task))
-                            tasks[u.Stage] = task = ctx.AddTask($"{title}: {Markup.Escape(u.Stage)}", maxValue: Math.Max(1, u.Total));
+                        var task = Task(u.Stage, u.Total);
                         task.MaxValue = Math.Max(1, u.Total);
                         task.Value = Math.Min(u.Done, task.MaxValue);
                     }
                 });
-                value = work(sink);
+                var epochs = new SyncProgress<TrainingEpoch>(e =>
+                {
+                    lock (tasks) Task(TrainingEpoch.Stage(e.Phase), 1).Description = $"{title}: {Markup.Escape(Describe(e))}";
+                });
+                value = work(sink, epochs);
                 lock (tasks) foreach (var t in tasks.Values) t.Value = t.MaxValue;
             });
         return value;
     }
+
+    private static string Describe(TrainingEpoch e) =>
+        $"{e.Phase} epoch {e.Epoch}/{e.Epochs}: loss {e.Loss:G5}{(e.ValidationLoss is { } v ? $", validation {v:G5}" : "")}, {e.SamplesPerSecond:F1} samples/s";
+
+    private static string Duration(TimeSpan t) => t.TotalSeconds < 90 ? $"{t.TotalSeconds:F0}s" : t.TotalMinutes < 90 ? $"{t.TotalMinutes:F1}min" : $"{t.TotalHours:F1}h";
 
     public void RunWithProgress(string title, Action<IProgress<ProgressUpdate>> work, bool logToStderr = false) =>
         RunWithProgress<int>(title, p => { work(p); return 0; }, logToStderr);
 
     /// <summary>Reports synchronously on the caller's thread (System.Progress posts asynchronously,
     /// which would lose the last updates).</summary>
-    private sealed class SyncProgress(Action<ProgressUpdate> onReport) : IProgress<ProgressUpdate>
+    private sealed class SyncProgress<TValue>(Action<TValue> onReport) : IProgress<TValue>
     {
-        public void Report(ProgressUpdate value) => onReport(value);
+        public void Report(TValue value) => onReport(value);
     }
 
     /// <summary>Plain log lines for redirected output: at most one line per stage per ~10% or 5 s,
@@ -120,6 +147,7 @@ public sealed class CliConsole
 
         public void Report(ProgressUpdate u)
         {
+            if (u.Stage.StartsWith(TrainingEpoch.StagePrefix, StringComparison.Ordinal)) return; // training speaks once per epoch instead
             lock (_last)
             {
                 long bucket = u.Total > 0 ? u.Done * 10 / u.Total : 0;

@@ -6,6 +6,7 @@ using Inspecta.Detectors;
 using Inspecta.Detectors.Options;
 using Inspecta.Detectors.Registry;
 using Inspecta.Features;
+using Inspecta.Torch.Training;
 
 namespace Inspecta.Cli.Commands;
 
@@ -71,10 +72,19 @@ internal static class FitCommand
                     : $"backbone: {b.Get(resolved)} (the default; --backbone <path|preset> chooses another)", asJson);
             console.Info($"fitting {chosen.Id} on {cat.Name}: {train.Count} train, {cat.Validation.Count} validation images", asJson);
 
-            using var model = console.RunWithProgress("fit", p => ModelTrainer.Train(chosen, resolved,
-                new FitContext(train) { Validation = cat.Validation, TextureCategory = cat.IsTexture, Threads = parse.GetValue(threads), Progress = p, Cancellation = ct },
+            // Trained methods keep a resumable checkpoint beside the model while they train; an interrupted fit leaves it (and
+            // says where), a saved model removes it.
+            string checkpoint = Checkpoint.PathFor(outPath);
+            var history = new List<TrainingEpoch>();
+            using var model = console.RunWithProgress("fit", (p, epochs) => ModelTrainer.Train(chosen, resolved,
+                new FitContext(train)
+                {
+                    Validation = cat.Validation, TextureCategory = cat.IsTexture, Threads = parse.GetValue(threads), Progress = p, Cancellation = ct,
+                    Epochs = new Recorder(history, epochs), CheckpointPath = chosen.Needs.HasFlag(MethodNeeds.TrainingEngine) ? checkpoint : null,
+                },
                 parse.GetValue(minArea), cat.Path, cat.Name), asJson);
             model.Save(outPath);
+            if (chosen.Needs.HasFlag(MethodNeeds.TrainingEngine)) Checkpoint.DeleteAll(checkpoint);
             foreach (string warning in model.Warnings) console.Err.WriteLine($"warning: {warning}");
             var t = model.Thresholds;
             if (asJson)
@@ -87,6 +97,7 @@ internal static class FitCommand
                     ["options"] = chosen.Schema.ToJson(resolved),
                     ["training"] = model.Summary?.ToJson(),
                     ["thresholds"] = t?.ToJson(),
+                    ["history"] = history.Count > 0 ? TrainingHistory.ToJson(history) : null,
                     ["warnings"] = new JsonArray(model.Warnings.Select(w => (JsonNode)w).ToArray()),
                 });
                 return CliApp.Ok;
@@ -96,6 +107,16 @@ internal static class FitCommand
                 ? "no good validation images: no threshold calibrated (predict writes no masks)"
                 : $"thresholds (max-area, min defect area {t.MinDefectArea} px, {t.ValidationImages} validation images): pixel {t.Pixel.ToString("G6", CultureInfo.InvariantCulture)}, image {t.Image.ToString("G6", CultureInfo.InvariantCulture)}");
             return CliApp.Ok;
+        }
+    }
+
+    /// <summary>Keeps the loss history for <c>--json</c> and passes each epoch on to the display.</summary>
+    private sealed class Recorder(List<TrainingEpoch> history, IProgress<TrainingEpoch> display) : IProgress<TrainingEpoch>
+    {
+        public void Report(TrainingEpoch value)
+        {
+            lock (history) history.Add(value);
+            display.Report(value);
         }
     }
 

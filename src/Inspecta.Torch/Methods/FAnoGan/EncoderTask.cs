@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using Inspecta.Torch.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Inspecta.Torch.Methods.FAnoGan;
+
+/// <summary>
+/// izif encoder training (Schlegl et al. 2019) with the GAN frozen: loss = mean squared residual of x − G(E(x)) plus κ
+/// times the mean squared difference of the critic features of x and G(E(x)) — the same quantity that scores a patch.
+/// </summary>
+internal sealed class EncoderTask(FAnoGanNetworks.Critic encoder, FAnoGanNetworks.Generator generator, FAnoGanNetworks.Critic critic,
+    OptimizerHelper optimizer, double featureWeight, JsonObject architecture) : ITrainingTask
+{
+    public string Phase => "encoder";
+    public JsonObject Architecture => architecture;
+    public IReadOnlyList<(string Name, nn.Module Module)> Modules { get; } = [("encoder", encoder)];
+    public IReadOnlyList<OptimizerHelper> Optimizers { get; } = [optimizer];
+
+    public double TrainStep(Tensor batch)
+    {
+        optimizer.zero_grad();
+        var loss = Loss(batch * 2 - 1);
+        loss.backward();
+        optimizer.step();
+        return loss.item<float>();
+    }
+
+    public double ValidationLoss(Tensor batch) => Loss(batch * 2 - 1).item<float>();
+
+    private Tensor Loss(Tensor x)
+    {
+        var (residual, features) = Izif(encoder, generator, critic, x);
+        return (residual.mean([1, 2, 3]) + featureWeight * features).mean();
+    }
+
+    /// <summary>Per-pixel squared residual in [0, 1] units (N×C×P×P) and per-sample mean squared feature difference (N).</summary>
+    public static (Tensor Residual, Tensor Features) Izif(FAnoGanNetworks.Critic encoder, FAnoGanNetworks.Generator generator, FAnoGanNetworks.Critic critic, Tensor x)
+    {
+        var g = generator.forward(encoder.forward(x));
+        var residual = ((x - g) / 2).pow(2);
+        var features = (critic.Features(x) - critic.Features(g)).pow(2).mean([1]);
+        return (residual, features);
+    }
+}

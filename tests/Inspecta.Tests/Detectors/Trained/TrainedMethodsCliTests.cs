@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using Inspecta.Tests.Detectors.Conformance;
+using Inspecta.Tests.Infrastructure;
+
+namespace Inspecta.Tests.Detectors.Trained;
+
+/// <summary>
+/// The training engine's methods through the real command line on a tiny synthetic category: fit (live epoch lines on
+/// stderr, loss history in --json, checkpoint removed after the save) → predict → eval; and the user errors of a fit.
+/// In the conformance tests' serial collection: libtorch's generator and thread count are process-wide.
+/// </summary>
+[Collection(nameof(SerialConformance))]
+public class TrainedMethodsCliTests
+{
+    private static readonly string[] Tiny = ["--image-size", "32", "--latent", "8", "--samples-per-epoch", "16", "--batch-size", "8", "--threads", "1"];
+
+    private static string Synth(TempDir tmp, int count = 6)
+    {
+        var r = CliRunner.Run("synth", "2d", "--out", tmp["data"], "--categories", "tiles", "--count", count.ToString(), "--test-count", "2", "--size", "64");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        return tmp["data"];
+    }
+
+    [Theory]
+    [InlineData("ae-ssim")]
+    [InlineData("f-anogan")]
+    public void FitPredictEvalEndToEnd(string method)
+    {
+        using var tmp = new TempDir();
+        string data = Synth(tmp);
+        string model = tmp["m.inspecta"];
+        string[] extra = method == "f-anogan" ? ["--patch-size", "16", "--width", "4", "--critic-iterations", "1"] : [];
+        var fit = CliRunner.Run(["fit", "--dataset", data, "--category", "tiles", "--method", method, "--epochs", "2", .. Tiny, .. extra, "--out", model, "--json"]);
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        var json = JsonNode.Parse(fit.Stdout)!;
+        var history = json["history"]!.AsArray();
+        Assert.Equal(method == "f-anogan" ? 4 : 2, history.Count); // f-AnoGAN: 2 GAN + 2 encoder epochs
+        Assert.All(history, h => Assert.True(double.IsFinite(h!["loss"]!.GetValue<double>())));
+        Assert.Equal(1, history[1]!["epoch"]!.GetValue<int>() - history[0]!["epoch"]!.GetValue<int>());
+        Assert.Matches(@"epoch 2/2: loss [0-9.eE+-]+, validation", fit.Stderr); // one line per epoch when not on a terminal
+        Assert.DoesNotContain("train ", fit.Stderr);                           // no batch-level lines for training
+        Assert.True(File.Exists(model));
+        Assert.Empty(Directory.GetFiles(tmp.Path, "m.inspecta.checkpoint*"));
+
+        var predict = CliRunner.Run("predict", "--model", model, "--input", Path.Combine(data, "tiles", "test"), "--out", tmp["out"]);
+        Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
+        Assert.NotEmpty(Directory.GetFiles(tmp["out"], "*.tiff", SearchOption.AllDirectories));
+
+        var eval = CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--json", tmp["metrics.json"]);
+        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
+        double auroc = JsonNode.Parse(File.ReadAllText(tmp["metrics.json"]))!["pixel_auroc"]!.GetValue<double>();
+        Assert.InRange(auroc, 0, 1);
+    }
+
+    [Fact]
+    public void ThreadsAreRecordedInTheModel()
+    {
+        using var tmp = new TempDir();
+        string data = Synth(tmp, 4);
+        var fit = CliRunner.Run(["fit", "--dataset", data, "--category", "tiles", "--method", "ae-l2", "--epochs", "1", .. Tiny[..^2], "--threads", "2", "--out", tmp["m.inspecta"]]);
+        Assert.True(fit.ExitCode == 0, fit.Stderr);
+        var reader = Inspecta.Persistence.ModelReader.Open(tmp["m.inspecta"]);
+        Assert.Equal(2, reader.Parameters["training"]!["threads"]!.GetValue<int>());
+        Assert.Equal(2, TorchSharp.torch.get_num_threads());
+    }
+
+    [Fact]
+    public void NaNLossIsAUserErrorNamingTheEpochAndSavesNoModel()
+    {
+        using var tmp = new TempDir();
+        string data = Synth(tmp, 4);
+        var fit = CliRunner.Run(["fit", "--dataset", data, "--category", "tiles", "--method", "ae-l2", "--epochs", "2", .. Tiny, "--learning-rate", "1e12", "--out", tmp["m.inspecta"]]);
+        Assert.Equal(2, fit.ExitCode);
+        Assert.Matches("training loss became .* in epoch [12] of 2", fit.Stderr);
+        Assert.Contains("lower --learning-rate", fit.Stderr);
+        Assert.DoesNotContain("   at ", fit.Stderr);
+        Assert.False(File.Exists(tmp["m.inspecta"]));
+    }
+
+    [Fact]
+    public void FewerImagesThanTheBatchSizeStillTrain()
+    {
+        using var tmp = new TempDir();
+        string data = Synth(tmp, 3); // 3 images, batches of 8: drawn with replacement
+        var fit = CliRunner.Run(["fit", "--dataset", data, "--category", "tiles", "--method", "vae", "--epochs", "1", .. Tiny, "--out", tmp["m.inspecta"]]);
+        Assert.True(fit.ExitCode == 0, fit.Stderr);
+        Assert.True(File.Exists(tmp["m.inspecta"]));
+    }
+
+    [Fact]
+    public void BadTrainingOptionsAreUserErrorsNamingTheOption()
+    {
+        using var tmp = new TempDir();
+        string data = Synth(tmp, 2);
+        var r = CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "ae-ssim", "--image-size", "64", "--crop-size", "128", "--out", tmp["m.inspecta"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--crop-size 128 is larger than --image-size 64", r.Stderr);
+        r = CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "ae-ssim", "--image-size", "48", "--out", tmp["m.inspecta"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("power of two", r.Stderr);
+        r = CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "ae-l2", "--resume", "--out", tmp["m.inspecta"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("no checkpoint to resume from", r.Stderr);
+        Assert.False(File.Exists(tmp["m.inspecta"]));
+    }
+
+    [Fact]
+    public void FitHelpListsTheTrainingOptions()
+    {
+        var r = CliRunner.Run("fit", "--method", "ae-ssim", "--help");
+        Assert.Equal(0, r.ExitCode);
+        foreach (string o in new[] { "--epochs", "--batch-size", "--learning-rate", "--ssim-window", "--crop-size", "--patience", "--resume" })
+            Assert.Contains(o, r.Stdout);
+        Assert.DoesNotContain("--critic-iterations", r.Stdout);
+    }
+}
