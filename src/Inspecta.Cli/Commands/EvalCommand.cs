@@ -65,8 +65,6 @@ internal static class EvalCommand
             if ((mapsDir is null) == (modelPath is null)) throw new InspectaUserException("Give exactly one of --maps <dir> or --model <file.inspecta>.");
             if (parse.GetValue(saveMaps) is not null && modelPath is null) throw new InspectaUserException("--save-maps needs --model.");
             using var trained = modelPath is null ? null : Detectors.TrainedModel.Load(modelPath);
-            // Checked before minutes of predicting: the rule of --threshold and its options.
-            var givenRule = GivenRule(trained, parse.GetValue(threshold), parse.GetValue(minDefectArea), parse.GetValue(validationMaps));
             string? mapsRoot = mapsDir ?? parse.GetValue(saveMaps);
             if (trained is not null)
             {
@@ -85,6 +83,8 @@ internal static class EvalCommand
                     console.Info($"note: writing the anomaly maps to {mapsRoot} for the report (--save-maps chooses the folder)", jsonToStdout);
                 }
             }
+            // Checked (after the point-cloud branch, which has its own refusals) before minutes of predicting: the rule of --threshold and its options.
+            var givenRule = GivenRule(trained, parse.GetValue(threshold), parse.GetValue(minDefectArea), parse.GetValue(validationMaps));
             Detectors.ModelTestRun.Result? run = null;
             var input = console.RunWithProgress("eval", p =>
             {

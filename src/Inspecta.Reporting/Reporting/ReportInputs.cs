@@ -53,7 +53,7 @@ public static class ReportInputs
             // The test set's F1-optimal thresholds: an oracle, shown beside the calibrated rule (and judging only without one).
             Oracle = double.IsFinite(result.ImageF1Threshold)
                 ? new ReportThreshold((float)result.ImageF1Threshold,
-                    $"oracle: F1-optimal image threshold chosen on this test set (image F1 {result.ImageF1Max.ToString("F3", inv)}); not available in production")
+                    $"oracle: image threshold F1-optimal on this test set (image F1 {result.ImageF1Max.ToString("F3", inv)}); not available in production")
                   { Pixel = double.IsFinite(result.PixelF1Threshold) ? (float)result.PixelF1Threshold : null, IsOracle = true }
                 : null,
             Items = items,

@@ -27,6 +27,6 @@ public static class ReportThresholds
             double f1 = 2.0 * tp / (2.0 * tp + fp + (positives - tp));
             if (f1 > bestF1) { bestF1 = f1; best = sorted[k].Score; }
         }
-        return new ReportThreshold(best, $"oracle: F1-optimal image threshold chosen on this test set (F1 {bestF1:F3}); not available in production") { IsOracle = true };
+        return new ReportThreshold(best, $"oracle: image threshold F1-optimal on this test set (F1 {bestF1:F3}); not available in production") { IsOracle = true };
     }
 }

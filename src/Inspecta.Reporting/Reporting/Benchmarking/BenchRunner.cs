@@ -78,14 +78,15 @@ public static class BenchRunner
             double modelMb = new FileInfo(modelPath).Length / MiB;
 
             // Predict with the model as a user gets it: loaded from its file (with its stored decision rule).
-            using var loaded = TrainedModel.Load(modelPath);
-            var detector = loaded.Detector;
+            var reader = ModelReader.Open(modelPath);
+            using var detector = method.Load(reader);
+            var storedRule = VerdictRule.From(CalibratedThresholds.FromJson(reader.Manifest["thresholds"]));
             {
                 var (latencies, predictions, sizes) = TimeBatchOne(detector, category.Test, options.WarmupImages, progress, ct);
                 var latency = LatencyStats.From(latencies);
                 var (throughput, bestBatch) = Throughput(detector, category.Test, latency, options, ct);
                 var accuracy = Evaluate(category, predictions, sizes, progress);
-                var verdicts = loaded.Rule is { } rule ? Verdicts(category.Test, predictions, rule) : [];
+                var verdicts = storedRule is { } rule ? Verdicts(category.Test, predictions, rule) : [];
                 return row with
                 {
                     Verdicts = verdicts,
