@@ -25,9 +25,9 @@ internal static class EvalCommand
         var proThresholds = new Option<int?>("--pro-thresholds") { Description = "Also compute AU-PRO from N equidistant thresholds (the MVTec 3D-AD code's variant)." };
         var json = new Option<string?>("--json") { Description = "Write the metrics as JSON to this file, or to stdout when no file is given.", Arity = ArgumentArity.ZeroOrOne };
         var curves = new Option<string?>("--curves") { Description = "Write the PRO, ROC and PR curves (CSV per curve + curves.json) into this folder." };
-        var threshold = new Option<double?>("--threshold") { Description = "Also report image accuracy, pixel FPR/TPR and PRO at this segmentation threshold." };
+        var threshold = new Option<double?>("--threshold") { Description = "Also report image accuracy, pixel FPR/TPR and PRO at this pixel threshold, judged as `predict --threshold` judges (a region of at least the model's minimum defect area, or --min-defect-area, makes an image defective)." };
         var validationMaps = new Option<string?>("--validation-maps") { Description = "Folder of anomaly maps of GOOD validation images (*.tiff, searched recursively): calibrate thresholds (max, 0.99-quantile, 3-sigma, max-area) and report each on the test set." };
-        var minDefectArea = new Option<int?>("--min-defect-area") { Description = "Max-area calibration: smallest defect area in pixels (default 0.1% of the image area)." };
+        var minDefectArea = new Option<int?>("--min-defect-area") { Description = "Smallest defect area in pixels: of the max-area calibration of --validation-maps (default 0.1% of the image area) and of the verdict at --threshold (default: the model's, else 1)." };
         var backbone = new Option<string?>("--backbone") { Description = "With --model: backbone file or preset for a model moved from another machine (must have the recorded SHA-256)." };
         var report = new Option<string?>("--report") { Description = "Also write the HTML report (metrics, curves, worst-first gallery) to this file." };
         var reportOptions = ReportCliOptions.Create();
@@ -85,6 +85,8 @@ internal static class EvalCommand
                     console.Info($"note: writing the anomaly maps to {mapsRoot} for the report (--save-maps chooses the folder)", jsonToStdout);
                 }
             }
+            // Checked (after the point-cloud branch, which has its own refusals) before minutes of predicting: the rule of --threshold and its options.
+            var givenRule = GivenRule(trained, parse.GetValue(threshold), parse.GetValue(minDefectArea), parse.GetValue(validationMaps));
             Detectors.ModelTestRun.Result? run = null;
             var input = console.RunWithProgress("eval", p =>
             {
@@ -98,12 +100,29 @@ internal static class EvalCommand
             var (node, summary, curveList) = console.RunWithProgress("metrics", p => Evaluate(input, options, p), logToStderr: jsonToStdout);
 
             var calibrationNotes = new List<string>();
-            var thresholds = ThresholdReports(input, parse.GetValue(threshold), parse.GetValue(validationMaps), parse.GetValue(minDefectArea), calibrationNotes);
+            var thresholds = ThresholdReports(input, givenRule, parse.GetValue(validationMaps), parse.GetValue(minDefectArea), calibrationNotes);
             foreach (string note in calibrationNotes) console.Info($"note: {note}", jsonToStdout);
+            var storedRule = trained?.Rule;
             if (trained?.Detector is Detectors.IOwnThresholds own)
-                thresholds.Insert(0, ($"method_{own.OwnEstimator}", ThresholdReport.At(input.Images, own.PixelThreshold)));
-            if (trained?.Thresholds is { } stored)
-                thresholds.Insert(0, ($"stored_{stored.Estimator}", ThresholdReport.At(input.Images, stored.Pixel)));
+                thresholds.Insert(0, ($"method_{own.OwnEstimator}", null, ThresholdReport.At(input.Images, new Detectors.VerdictRule(own.PixelThreshold, storedRule?.MinDefectArea ?? 1) { Source = $"{trained.Detector.Method}'s own {own.OwnEstimator}" })));
+            if (storedRule is not null)
+                thresholds.Insert(0, ($"stored_{trained!.Thresholds!.Estimator}", storedRule, ThresholdReport.At(input.Images, storedRule)));
+            // The rule the verdicts, the report and the JSON's per-image list use: the one given, else the model's, else the validation maps' max-area.
+            var primary = thresholds.FirstOrDefault(r => r.Name == "given") is { Rule: not null } g ? g
+                : thresholds.FirstOrDefault(r => r.Rule is not null);
+            if (primary.Rule is not null)
+            {
+                node["verdicts"] = new JsonObject
+                {
+                    ["rule"] = primary.Rule.ToJson(),
+                    ["images"] = new JsonArray([.. input.Images.Select((e, i) => (JsonNode)new JsonObject
+                    {
+                        ["label"] = e.Label, ["id"] = e.Id, ["score"] = e.Score,
+                        ["defective"] = primary.Report.Verdicts[i].Defective, ["largest_region"] = primary.Report.Verdicts[i].LargestRegion,
+                    })]),
+                };
+                summary.Add($"  verdicts      {primary.Report.Verdicts.Count(v => v.Defective)} of {input.Images.Count} defective: {primary.Rule.Describe()} ({primary.Rule.Source})");
+            }
             if (run is not null)
             {
                 node["method"] = trained!.Detector.Method;
@@ -120,7 +139,7 @@ internal static class EvalCommand
             if (thresholds.Count > 0)
             {
                 var t = new JsonObject();
-                foreach (var (name, report) in thresholds) t[name] = report.ToJsonNode();
+                foreach (var (name, _, report) in thresholds) t[name] = report.ToJsonNode();
                 node["thresholds"] = t;
                 summary.AddRange(thresholds.Select(r => FormatReport(r.Name, r.Report)));
             }
@@ -130,7 +149,7 @@ internal static class EvalCommand
             {
                 // What `inspecta report <eval.json>` needs later, and the report itself when asked for.
                 var test = evalCategory.Value.Test;
-                var reportThreshold = EvalReport.Threshold(parse.GetValue(threshold), thresholds);
+                var reportThreshold = EvalReport.Threshold(primary.Rule);
                 var context = EvalReport.Context(parse.GetValue(dataset)!, input.Category, mapsRoot!, modelPath);
                 string title = $"Inspecta evaluation: {input.Category}";
                 var manifest = Reporting.ReportManifest.FromSamples(input.Images, test, MapFolderSource.PathsIn(mapsRoot!, input.Category, test)) with
@@ -215,24 +234,40 @@ internal static class EvalCommand
         return (m.ToJsonNode(), summary, m.Curves);
     }
 
-    /// <summary>Reports at a given threshold and at thresholds calibrated on good validation maps.</summary>
-    private static List<(string Name, ThresholdReport Report)> ThresholdReports(EvaluationInput input, double? threshold, string? validationDir, int? minDefectArea, List<string> notes)
+    /// <summary>The rule of <c>--threshold</c>: the model's rule with the threshold (and area) replaced, as <c>predict --threshold</c> does.</summary>
+    private static Detectors.VerdictRule? GivenRule(Detectors.TrainedModel? trained, double? threshold, int? minDefectArea, string? validationDir)
     {
-        var reports = new List<(string, ThresholdReport)>();
-        if (threshold is double t) reports.Add(("given", ThresholdReport.At(input.Images, t)));
-        if (validationDir is null)
+        if (threshold is not double t)
         {
-            if (minDefectArea is not null) throw new InspectaUserException("--min-defect-area needs --validation-maps.");
-            return reports;
+            if (minDefectArea is not null && validationDir is null) throw new InspectaUserException("--min-defect-area needs --validation-maps or --threshold.");
+            return null;
         }
+        return trained?.Rule is { } stored ? stored.Override(t, minDefectArea)
+            : new Detectors.VerdictRule(t, minDefectArea ?? 1) { Source = "--threshold given" };
+    }
+
+    /// <summary>Reports at a given rule and at thresholds calibrated on good validation maps (each judged with the
+    /// max-area estimator's minimum defect area, the rule a model fitted on those maps would store).</summary>
+    private static List<(string Name, Detectors.VerdictRule? Rule, ThresholdReport Report)> ThresholdReports(EvaluationInput input, Detectors.VerdictRule? given,
+        string? validationDir, int? minDefectArea, List<string> notes)
+    {
+        var reports = new List<(string, Detectors.VerdictRule?, ThresholdReport)>();
+        if (given is not null) reports.Add(("given", given, ThresholdReport.At(input.Images, given)));
+        if (validationDir is null) return reports;
         var good = ValidationMaps.Read(validationDir, input.Images[0].Map.Height, input.Images[0].Map.Width, notes);
-        foreach (var estimator in ValidationMaps.Estimators(minDefectArea, good[0].Height, good[0].Width))
-            reports.Add((estimator.Name, ThresholdReport.At(input.Images, estimator.Estimate(good))));
+        var estimators = ValidationMaps.Estimators(minDefectArea, good[0].Height, good[0].Width);
+        int area = estimators.OfType<MaxAreaThreshold>().Single().MinDefectArea;
+        foreach (var estimator in estimators)
+        {
+            var rule = new Detectors.VerdictRule(estimator.Estimate(good), area) { Source = $"{estimator.Name} on {good.Count} good validation maps" };
+            // Max-area is the calibration fit stores, so it is the one that may judge the report and the verdicts.
+            reports.Add((estimator.Name, estimator is MaxAreaThreshold ? rule : null, ThresholdReport.At(input.Images, rule)));
+        }
         return reports;
     }
 
     private static string FormatReport(string name, ThresholdReport r) =>
-        $"  threshold {name,-16} {r.Threshold.ToString("G6", CultureInfo.InvariantCulture),-12} good acc {F(r.GoodAccuracy)}  defective acc {F(r.DefectiveAccuracy)}  pixel FPR {F(r.PixelFpr)}  pixel TPR {F(r.PixelTpr)}  PRO {F(r.Pro)}";
+        $"  threshold {name,-16} {r.Threshold.ToString("G6", CultureInfo.InvariantCulture),-12} area {r.MinDefectArea,-6} good acc {F(r.GoodAccuracy)}  defective acc {F(r.DefectiveAccuracy)}  pixel FPR {F(r.PixelFpr)}  pixel TPR {F(r.PixelTpr)}  PRO {F(r.Pro)}";
 
     private static string Limits(IReadOnlyDictionary<double, double> values) =>
         string.Join("  ", values.OrderBy(kv => kv.Key).Select(kv => $"@{LimitKey.Format(kv.Key)} {F(kv.Value)}"));

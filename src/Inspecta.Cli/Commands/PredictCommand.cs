@@ -20,48 +20,98 @@ internal static class PredictCommand
         var model = new Option<string>("--model") { Description = "Model file written by `inspecta fit`.", Required = true };
         var input = new Option<string>("--input") { Description = "An image, or a folder searched recursively for images. 3D models: an xyz TIFF or a folder of them (MVTec 3D-AD <...>/xyz/*.tiff with sibling rgb/*.png, e.g. <category>/test), or point clouds.", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder (created if needed).", Required = true };
-        var json = new Option<bool>("--json") { Description = "Print the scores as JSON." };
         var backbone = new Option<string?>("--backbone") { Description = "Backbone file or preset for a model moved from another machine (must have the SHA-256 recorded in the model)." };
-        var cmd = new Command("predict", "Predict anomaly maps: per image a float32 TIFF map at the original size, a heat-map overlay PNG, a binary mask PNG at the stored threshold; scores.csv and scores.json.")
+        var json = new Option<bool>("--json") { Description = "Print the verdicts and scores as JSON (also written to <out>/scores.json)." };
+        var threshold = new Option<double?>("--threshold") { Description = "Pixel threshold of the verdict instead of the stored one: a pixel is anomalous above it, an image defective when such pixels form a region of at least the minimum defect area." };
+        var minDefectArea = new Option<int?>("--min-defect-area") { Description = "Minimum defect area of the verdict in pixels instead of the stored one (1 = any pixel above the threshold)." };
+        var failFast = new Option<bool>("--fail-fast") { Description = "Stop at the first image that cannot be read or scored (default: go on, list the failures, exit 2 at the end)." };
+        var cmd = new Command("predict", "Predict anomaly maps and verdicts: per image a float32 TIFF map at the original size, a heat-map overlay PNG, a binary mask PNG at the stored threshold; a verdict per image (defective iff the mask has a region of at least the minimum defect area); scores.csv and scores.json.")
         {
-            model, input, output, json, backbone,
+            model, input, output, json, threshold, minDefectArea, failFast, backbone,
         };
         cmd.SetAction(parse =>
         {
             bool asJson = parse.GetValue(json);
             string outDir = parse.GetValue(output)!;
+            if (parse.GetValue(threshold) is double t && !double.IsFinite(t)) throw new InspectaUserException($"--threshold must be a finite number, got {t}.");
+            if (parse.GetValue(minDefectArea) is < 1) throw new InspectaUserException($"--min-defect-area must be at least 1 pixel, got {parse.GetValue(minDefectArea)}.");
             using var trained = TrainedModel.Load(parse.GetValue(model)!, new Persistence.ModelLoadOptions(parse.GetValue(backbone)));
+            var rule = Rule(trained, parse.GetValue(threshold), parse.GetValue(minDefectArea), parse.GetValue(model)!);
             var samples = trained.Input != InputKind.Image
                 ? PredictGeometry.ListInputs(parse.GetValue(input)!, trained.Input)
                 : ListImages(parse.GetValue(input)!);
             RequireSeparateOutput(parse.GetValue(input)!, outDir, samples);
             OutputPaths.RequireWritableFolder(outDir, "--out");
-            var rows = new Row[samples.Count];
+            var rows = new Row?[samples.Count];
+            var failures = new Failed?[samples.Count];
+            bool stopAtFirst = parse.GetValue(failFast);
             int done = 0;
             console.RunWithProgress("predict", p =>
             {
                 // Two images in flight: one decodes/writes while the other uses the backbone and the search.
                 Parallel.For(0, samples.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Math.Min(2, Environment.ProcessorCount)) }, i =>
                 {
-                    rows[i] = PredictOne(trained, samples[i], outDir);
+                    try { rows[i] = PredictOne(trained, rule, samples[i], outDir); }
+                    catch (InputFailure f) when (!stopAtFirst)
+                    {
+                        failures[i] = new Failed(samples[i].Id, samples[i].GeometryPath ?? samples[i].Path, f.Message);
+                    }
+                    catch (InputFailure f) { throw f.InnerException!; }
                     p.Report(new ProgressUpdate("images", Interlocked.Increment(ref done), samples.Count));
                 });
-            }, asJson);
-            var doc = WriteScores(rows, outDir, trained);
+            }, logToStderr: true);
+            var ok = rows.OfType<Row>().ToArray();
+            var failed = failures.OfType<Failed>().ToArray();
+            var doc = WriteScores(ok, failed, outDir, trained, rule);
             if (asJson) console.WriteJson(doc);
             else
             {
-                int flagged = rows.Count(r => r.Anomalous == true);
-                console.Out.WriteLine($"{rows.Length} image(s) → {Path.GetFullPath(outDir)}; {(trained.Thresholds is null ? "no stored threshold" : $"{flagged} above the image threshold")}");
+                if (!console.Quiet) PrintTable(console.Out, ok, rule);
+                int flagged = ok.Count(r => r.Defective == true);
+                console.Out.WriteLine($"{ok.Length} image(s) → {Path.GetFullPath(outDir)}; " + (rule is null
+                    ? "no stored threshold, so no verdicts (give --threshold)"
+                    : $"{flagged} defective, {ok.Length - flagged} good ({rule.Describe()}; {rule.Source})"));
             }
-            return CliApp.Ok;
+            foreach (var f in failed.Take(MaxFailuresShown)) console.Err.WriteLine($"error: {f.Path}: {f.Message}");
+            if (failed.Length > MaxFailuresShown) console.Err.WriteLine($"error: … and {failed.Length - MaxFailuresShown} more (all in scores.json)");
+            if (failed.Length > 0) console.Err.WriteLine($"{failed.Length} of {samples.Count} input(s) failed; the others were written (--fail-fast stops at the first).");
+            return failed.Length > 0 ? CliApp.UserError : CliApp.Ok;
         });
         return cmd;
     }
 
+    private const int MaxFailuresShown = 10;
+
+    /// <summary>The stored rule with the user's overrides; a model without calibration judges only with --threshold.</summary>
+    private static VerdictRule? Rule(TrainedModel trained, double? threshold, int? minDefectArea, string modelPath)
+    {
+        if (trained.Rule is { } stored) return stored.Override(threshold, minDefectArea);
+        if (threshold is double t) return new VerdictRule(t, minDefectArea ?? 1) { Source = "--threshold given (the model has no stored threshold)" };
+        if (minDefectArea is not null)
+            throw InspectaUserException.ForFile(modelPath, "the model has no stored threshold, so --min-defect-area needs --threshold as well.");
+        return null;
+    }
+
     /// <param name="Map">The TIFF map, or for point clouds the PLY with a "score" field.</param>
     /// <param name="Points">Point clouds: the "x y z score" text file.</param>
-    internal sealed record Row(string Id, string Path, float Score, bool? Anomalous, int? DefectPixels, string Map, string? Overlay, string? Mask, string? Points = null);
+    /// <param name="Defective">The <see cref="VerdictRule"/>'s verdict; null without a rule.</param>
+    /// <param name="LargestRegion">Pixels (points) of the largest region above the threshold.</param>
+    internal sealed record Row(string Id, string Path, float Score, bool? Defective, int? LargestRegion, int? DefectPixels, string Map, string? Overlay, string? Mask, string? Points = null);
+
+    /// <summary>An input that could not be read or scored.</summary>
+    internal sealed record Failed(string Id, string Path, string Message);
+
+    /// <summary>A user-facing failure of one input (unreadable, unsupported, non-finite score): the batch goes on without it.</summary>
+    private sealed class InputFailure(string message, Exception inner) : Exception(message, inner);
+
+    private static void PrintTable(TextWriter o, IReadOnlyList<Row> rows, VerdictRule? rule)
+    {
+        if (rows.Count == 0) return;
+        int w = Math.Max(5, rows.Max(r => r.Id.Length));
+        o.WriteLine($"{"image".PadRight(w)}  {"score",12}  {"verdict",-9}  {"region px",9}  {"above px",9}");
+        foreach (var r in rows)
+            o.WriteLine($"{r.Id.PadRight(w)}  {r.Score.ToString("G6", CultureInfo.InvariantCulture),12}  {(r.Defective is bool d ? d ? "DEFECTIVE" : "good" : "-"),-9}  {r.LargestRegion?.ToString(CultureInfo.InvariantCulture) ?? "-",9}  {r.DefectPixels?.ToString(CultureInfo.InvariantCulture) ?? "-",9}");
+    }
 
     /// <summary>
     /// predict never overwrites its inputs, and never writes into the folder it reads (a second run would take the
@@ -88,13 +138,26 @@ internal static class PredictCommand
         }
     }
 
-    private static Row PredictOne(TrainedModel trained, Sample sample, string outDir)
+    private static Row PredictOne(TrainedModel trained, VerdictRule? rule, Sample sample, string outDir)
     {
-        var prediction = trained.Detector.Predict(sample);
-        // Pixel values far outside the trained range (e.g. a float TIFF with huge or non-finite values) can overflow a score.
-        if (!float.IsFinite(prediction.Score) || prediction.Map is { } m && !float.IsFinite(m.Max()))
-            throw InspectaUserException.ForFile(sample.Path, $"the model produced a non-finite anomaly score ({prediction.Score}); check the image's pixel values.");
-        if (prediction.Map is null && prediction.PointScores is { } points) return PredictGeometry.WritePoints(trained, sample, prediction.Score, points, outDir);
+        Prediction prediction;
+        try
+        {
+            prediction = trained.Detector.Predict(sample);
+            // Pixel values far outside the trained range (e.g. a float TIFF with huge or non-finite values) can overflow a score.
+            if (!float.IsFinite(prediction.Score) || prediction.Map is { } m && !float.IsFinite(m.Max()))
+                throw InspectaUserException.ForFile(sample.Path, $"the model produced a non-finite anomaly score ({prediction.Score}); check the image's pixel values.");
+        }
+        catch (Exception e) when (Failure.Classify(e) == FailureKind.User)
+        {
+            // Reading or scoring this input failed: nothing of it is written yet, the others go on.
+            var leaf = Failure.Leaves(e)[0];
+            string message = Failure.UserMessage(leaf);
+            string prefix = (sample.GeometryPath ?? sample.Path) + ": ";
+            throw new InputFailure(message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : message, e);
+        }
+        var verdict = rule?.Judge(prediction);
+        if (prediction.Map is null && prediction.PointScores is { } points) return PredictGeometry.WritePoints(trained, verdict, sample, prediction.Score, points, outDir);
         var map = prediction.Map ?? throw new InspectaUserException($"Method {trained.Detector.Method} produces no anomaly map; predict needs one.");
         string stem = Path.Combine(outDir, sample.Id);
         Directory.CreateDirectory(Path.GetDirectoryName(stem)!);
@@ -110,33 +173,33 @@ internal static class PredictCommand
             ImageIO.WritePng(overlayPath, HeatmapRenderer.Overlay(image, map, lo, hi, 0.5f));
         }
         string? maskPath = null;
-        int? defectPixels = null;
-        if (trained.Thresholds is { } t)
+        if (verdict?.Mask is { } mask)
         {
-            var mask = PredictionOutput.Segment(map, t.Pixel);
-            defectPixels = mask.CountNonZero();
             maskPath = stem + "_mask.png";
             ImageIO.WritePng(maskPath, mask);
         }
-        return new Row(sample.Id, sample.GeometryPath ?? sample.Path, prediction.Score, trained.Thresholds is { } th ? prediction.Score > th.Image : null, defectPixels,
+        return new Row(sample.Id, sample.GeometryPath ?? sample.Path, prediction.Score, verdict?.Defective, verdict?.LargestRegion, verdict?.DefectPixels,
             stem + ".tiff", overlayPath, maskPath);
     }
 
-    private static JsonObject WriteScores(Row[] rows, string outDir, TrainedModel trained)
+    private static JsonObject WriteScores(Row[] rows, Failed[] failures, string outDir, TrainedModel trained, VerdictRule? rule)
     {
-        var csv = new StringBuilder("id,path,score,anomalous,defect_pixels,map,overlay,mask,points\n");
+        var csv = new StringBuilder("id,path,score,defective,largest_region,defect_pixels,map,overlay,mask,points\n");
         foreach (var r in rows)
-            csv.Append(CultureInfo.InvariantCulture, $"{Csv(r.Id)},{Csv(r.Path)},{r.Score.ToString("R", CultureInfo.InvariantCulture)},{(r.Anomalous is bool a ? (a ? "1" : "0") : "")},{r.DefectPixels},{Csv(r.Map)},{Csv(r.Overlay ?? "")},{Csv(r.Mask ?? "")},{Csv(r.Points ?? "")}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{Csv(r.Id)},{Csv(r.Path)},{r.Score.ToString("R", CultureInfo.InvariantCulture)},{(r.Defective is bool a ? (a ? "1" : "0") : "")},{r.LargestRegion},{r.DefectPixels},{Csv(r.Map)},{Csv(r.Overlay ?? "")},{Csv(r.Mask ?? "")},{Csv(r.Points ?? "")}\n");
         File.WriteAllText(Path.Combine(outDir, "scores.csv"), csv.ToString());
         var doc = new JsonObject
         {
             ["method"] = trained.Detector.Method,
             ["thresholds"] = trained.Thresholds?.ToJson(),
+            ["rule"] = rule?.ToJson(),
+            ["defective"] = rule is null ? null : rows.Count(r => r.Defective == true),
             ["images"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
             {
-                ["id"] = r.Id, ["path"] = r.Path, ["score"] = r.Score, ["anomalous"] = r.Anomalous, ["defect_pixels"] = r.DefectPixels,
-                ["map"] = r.Map, ["overlay"] = r.Overlay, ["mask"] = r.Mask, ["points"] = r.Points,
+                ["id"] = r.Id, ["path"] = r.Path, ["score"] = r.Score, ["defective"] = r.Defective, ["largest_region"] = r.LargestRegion,
+                ["defect_pixels"] = r.DefectPixels, ["map"] = r.Map, ["overlay"] = r.Overlay, ["mask"] = r.Mask, ["points"] = r.Points,
             }).ToArray()),
+            ["failures"] = new JsonArray(failures.Select(f => (JsonNode)new JsonObject { ["id"] = f.Id, ["path"] = f.Path, ["error"] = f.Message }).ToArray()),
         };
         File.WriteAllText(Path.Combine(outDir, "scores.json"), doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         return doc;

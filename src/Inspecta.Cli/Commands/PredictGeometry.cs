@@ -56,7 +56,7 @@ internal static class PredictGeometry
         sample.GeometryPath is { } scan && !string.Equals(sample.Path, scan, StringComparison.Ordinal) && File.Exists(sample.Path) ? sample.LoadImage() : null;
 
     /// <summary>Writes <c>id.ply</c> (the cloud with a float "score" field) and <c>id.txt</c> (x y z score per line).</summary>
-    public static PredictCommand.Row WritePoints(TrainedModel trained, Sample sample, float score, float[] pointScores, string outDir)
+    public static PredictCommand.Row WritePoints(TrainedModel trained, ImageVerdict? verdict, Sample sample, float score, float[] pointScores, string outDir)
     {
         var cloud = GeometryInput.ReadCloud(sample, trained.Detector.Method);
         var scored = new Geometry.PointCloud(cloud.Positions);
@@ -65,14 +65,7 @@ internal static class PredictGeometry
         Directory.CreateDirectory(Path.GetDirectoryName(stem)!);
         PointCloudIO.Write(stem + ".ply", scored);
         XyzFormat.WriteColumns(stem + ".txt", scored, ["x", "y", "z", "score"]);
-        int? anomalousPoints = null;
-        if (trained.Thresholds is { } t)
-        {
-            int count = 0;
-            foreach (float s in pointScores) if (s > t.Pixel) count++;
-            anomalousPoints = count;
-        }
-        return new PredictCommand.Row(sample.Id, sample.GeometryPath ?? sample.Path, score, trained.Thresholds is { } th ? score > th.Image : null,
-            anomalousPoints, stem + ".ply", null, null, stem + ".txt");
+        return new PredictCommand.Row(sample.Id, sample.GeometryPath ?? sample.Path, score, verdict?.Defective, verdict?.LargestRegion,
+            verdict?.DefectPixels, stem + ".ply", null, null, stem + ".txt");
     }
 }

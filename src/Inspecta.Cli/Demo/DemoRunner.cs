@@ -139,8 +139,7 @@ public sealed class DemoRunner(DemoOptions options)
             Directory.CreateDirectory(reportsDir);
             reportPath = Path.Combine(reportsDir, $"{Slug(dataset)}-{method.Method}.html");
             var items = images.Select((e, i) => ReportInputs.Item(e, test[i].LoadImage, test[i].Path)).ToList();
-            var t = model.Thresholds;
-            var threshold = t is null ? null : new ReportThreshold(t.Image, $"calibrated on {t.ValidationImages} good validation images ({t.Estimator})") { Pixel = t.Pixel };
+            var threshold = model.Rule is { } rule ? ReportThreshold.From(rule) : null;
             var input = ReportInputs.FromEvaluation(result, items, threshold, $"Inspecta demo: {method.Method} on {dataset}",
                 [new("dataset", dataDir), new("method", method.Method), new("why this method", method.Why), new("train / validation / test", $"{train.Count} / {validation.Count} / {test.Count}")]);
             HtmlReportWriter.Write(input, reportPath, new ReportOptions(), new StageProgress(progress, $"{method.Method}: report"), ct);

@@ -4,11 +4,13 @@ namespace Inspecta.Detectors;
 
 /// <summary>
 /// Decision thresholds calibrated on good validation images only, stored in the model manifest.
-/// A pixel is anomalous when its score is above <see cref="Pixel"/>; an image when its score is above <see cref="Image"/>.
+/// A pixel is anomalous when its score is above <see cref="Pixel"/>; an image is defective by <see cref="VerdictRule"/>
+/// (a region of at least <see cref="MinDefectArea"/> anomalous pixels), not by its image score.
 /// </summary>
 /// <param name="Estimator">"max-area": the smallest pixel threshold at which no connected component of the
 /// segmented good validation maps reaches <paramref name="MinDefectArea"/> pixels.</param>
-/// <param name="Image">The maximum image score over the good validation images (the "max" estimator).</param>
+/// <param name="Image">The maximum image score over the good validation images (the "max" estimator); shown for
+/// information only: verdicts come from <see cref="VerdictRule"/> on the pixel threshold.</param>
 public sealed record CalibratedThresholds(string Estimator, float Pixel, float Image, int MinDefectArea, int ValidationImages)
 {
     public JsonObject ToJson() => new()

@@ -3,20 +3,10 @@ using Inspecta.Imaging;
 namespace Inspecta.Detectors;
 
 /// <summary>
-/// What <c>inspecta predict</c> derives from one prediction: the binary mask at the stored pixel threshold,
-/// the image decision at the stored image threshold, and the colour range of the heat map.
+/// The colour range of <c>inspecta predict</c>'s heat maps (the mask and the verdict come from <see cref="VerdictRule"/>).
 /// </summary>
 public static class PredictionOutput
 {
-    /// <summary>Pixels with score above the threshold are 255, others 0.</summary>
-    public static Mask Segment(AnomalyMap map, float threshold)
-    {
-        var mask = new Mask(map.Height, map.Width);
-        var src = map.Data;
-        for (int i = 0; i < src.Length; i++) mask.Data[i] = src[i] > threshold ? (byte)255 : (byte)0;
-        return mask;
-    }
-
     /// <summary>
     /// Heat-map colour range: centred on the pixel threshold (threshold ± 50 %) so that red means "above the
     /// threshold" consistently across images; without a threshold, the map's own min–max.

@@ -10,6 +10,9 @@ public sealed class TrainedModel(IAnomalyDetector detector, CalibratedThresholds
     /// <summary>Null when no good validation images were available to calibrate on.</summary>
     public CalibratedThresholds? Thresholds { get; } = thresholds;
     public TrainingSummary? Summary { get; } = summary;
+    /// <summary>The stored decision rule (<see cref="VerdictRule"/>): how <c>predict</c>, <c>eval</c>, reports, <c>bench</c> and the
+    /// server call an image good or defective. Null without calibrated thresholds.</summary>
+    public VerdictRule? Rule => VerdictRule.From(Thresholds);
     /// <summary>What the model reads (image, organised scan, point cloud), from its method's descriptor.</summary>
     public InputKind Input => MethodRegistry.Default.Find(Detector.Method)?.Input ?? InputKind.Image;
     /// <summary>What the fit noticed about the model that the user should know (not stored in the file).</summary>

@@ -1,3 +1,4 @@
+using Inspecta.Detectors;
 using Inspecta.Imaging;
 
 namespace Inspecta.Reporting;
@@ -9,7 +10,8 @@ public enum Verdict { Missed, FalseAlarm, Detected, Ok }
 public sealed record GalleryView(string Kind, string Caption, byte[] Thumbnail, string ThumbnailMime, byte[]? FullSize, string? FullSizeExtension);
 
 /// <summary>A gallery item rendered for the report.</summary>
-public sealed record RenderedItem(GalleryItem Item, Verdict Verdict, IReadOnlyList<GalleryView> Views, int DefectPixels, int PredictedPixels);
+/// <param name="Margin">How far the image is from the other verdict (relative; negative = judged good), for sorting.</param>
+public sealed record RenderedItem(GalleryItem Item, Verdict Verdict, IReadOnlyList<GalleryView> Views, int DefectPixels, int PredictedPixels, float Margin = 0);
 
 /// <summary>
 /// Renders the four views of a test image: the input, the input with the ground-truth contour,
@@ -21,7 +23,9 @@ public static class GalleryRenderer
     private static readonly (float, float, float) GtColor = (0.1f, 1f, 0.2f);
     private static readonly (float, float, float) PredColor = (1f, 0.15f, 0.1f);
 
-    public static Verdict Judge(GalleryItem item, float threshold) => (item.IsGood, item.Score >= threshold) switch
+    public static Verdict Judge(GalleryItem item, float threshold) => Judge(item, item.Score >= threshold);
+
+    private static Verdict Judge(GalleryItem item, bool flagged) => (item.IsGood, flagged) switch
     {
         (false, false) => Verdict.Missed,
         (true, true) => Verdict.FalseAlarm,
@@ -29,7 +33,15 @@ public static class GalleryRenderer
         (true, false) => Verdict.Ok,
     };
 
-    public static RenderedItem Render(GalleryItem item, float threshold, float pixelThreshold, (float Lo, float Hi) range, ReportOptions options)
+    /// <summary>Renders with an image-score threshold (maps without any calibration: the oracle).</summary>
+    public static RenderedItem Render(GalleryItem item, float threshold, float pixelThreshold, (float Lo, float Hi) range, ReportOptions options) =>
+        Render(item, new ReportThreshold(threshold, "given") { Pixel = pixelThreshold }, range, options);
+
+    /// <summary>
+    /// Renders and judges one item: with a <see cref="ReportThreshold.Rule"/> the verdict and the predicted mask are the
+    /// rule's on the map at its own resolution (what <c>predict</c> writes), otherwise the image score against the threshold.
+    /// </summary>
+    public static RenderedItem Render(GalleryItem item, ReportThreshold threshold, (float Lo, float Hi) range, ReportOptions options)
     {
         var image = HeatmapRenderer.ToRgb(item.LoadImage());
         int h = image.Height, w = image.Width;
@@ -37,16 +49,27 @@ public static class GalleryRenderer
         if (gt is not null && (gt.Height != h || gt.Width != w))
             gt = Resize.Nearest(gt, h, w);   // e.g. evaluation at a reduced ground-truth resolution
         var map = item.LoadMap();
+        ImageVerdict? verdict = map is not null && threshold.Rule is { } rule ? rule.Judge(map) : null;
         if (map is not null && (map.Height != h || map.Width != w))
             map = Resize.Bilinear(map, h, w);
 
         Mask? predicted = null;
-        if (map is not null)
+        if (verdict?.Mask is { } ruled)
+            predicted = ruled.Height == h && ruled.Width == w ? ruled : Resize.Nearest(ruled, h, w);
+        else if (map is not null)
         {
             predicted = new Mask(h, w);
             ReadOnlySpan<float> m = map.Data;
+            float pixelThreshold = threshold.PixelValue;
             for (int i = 0; i < m.Length; i++) predicted.Data[i] = m[i] >= pixelThreshold ? (byte)1 : (byte)0;
         }
+        bool flagged = verdict?.Defective ?? item.Score >= threshold.Value;
+        float margin = verdict is not null && threshold.Rule is { } r
+            ? (verdict.LargestRegion - r.MinDefectArea + (flagged ? 0 : -0.5f)) / r.MinDefectArea
+            : (item.Score - threshold.Value) / Math.Max(1e-12f, Math.Abs(threshold.Value));
+        string maskCaption = threshold.Rule is { } described
+            ? $"predicted mask (> {described.PixelThreshold:G4}, region ≥ {described.MinDefectArea} px: largest {verdict?.LargestRegion ?? 0})"
+            : $"predicted mask (≥ {threshold.PixelValue:G4})";
 
         var views = new List<GalleryView>(4)
         {
@@ -56,9 +79,9 @@ public static class GalleryRenderer
         if (map is not null && predicted is not null)
         {
             views.Add(MakeView("heat", $"heat map [{range.Lo:G3}, {range.Hi:G3}]", HeatmapRenderer.Overlay(image, map, range.Lo, range.Hi, 0.5f), gt, null, options));
-            views.Add(MakeView("pred", $"predicted mask (≥ {pixelThreshold:G4})", Tint(image, predicted), gt, predicted, options));
+            views.Add(MakeView("pred", maskCaption, Tint(image, predicted), gt, predicted, options));
         }
-        return new RenderedItem(item, Judge(item, threshold), views, gt?.CountNonZero() ?? 0, predicted?.CountNonZero() ?? 0);
+        return new RenderedItem(item, Judge(item, flagged), views, gt?.CountNonZero() ?? 0, predicted?.CountNonZero() ?? 0, margin);
     }
 
     /// <summary>The image darkened, with the predicted region tinted red so it reads at thumbnail size.</summary>

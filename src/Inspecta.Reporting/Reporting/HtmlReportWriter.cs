@@ -25,7 +25,9 @@ public static class HtmlReportWriter
         string filesName = Path.GetFileNameWithoutExtension(full) + "_files";
         string filesDir = Path.Combine(dir, filesName);
 
-        var threshold = input.Threshold ?? ReportThresholds.BestF1(input.Items);
+        // The calibrated rule judges; only without one does the test-optimal oracle, and the summary says so.
+        var oracle = input.Oracle ?? ReportThresholds.BestF1(input.Items);
+        var threshold = input.Threshold ?? oracle;
         var range = input.MapRange ?? MapRange(input.Items, options, progress, ct);
 
         var rendered = new RenderedItem[input.Items.Count];
@@ -35,7 +37,7 @@ public static class HtmlReportWriter
         Parallel.For(0, input.Items.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = ct }, i =>
         {
             var item = input.Items[i];
-            var r = GalleryRenderer.Render(item, threshold!.Value, threshold.PixelValue, range, options);
+            var r = GalleryRenderer.Render(item, threshold!, range, options);
             for (int v = 0; v < r.Views.Count; v++)
             {
                 var view = r.Views[v];
@@ -54,8 +56,8 @@ public static class HtmlReportWriter
 
         var html = new StringBuilder(1 << 20);
         WriteHead(html, input, options);
-        WriteSummary(html, input, threshold);
-        WritePlots(html, input, threshold);
+        WriteSummary(html, input, threshold, oracle, rendered);
+        WritePlots(html, input, threshold?.Rule is null ? threshold : oracle);
         WriteGallery(html, input, rendered, order, fileNames, filesName, threshold, range);
         html.Append("<script>").Append(HtmlReportAssets.Script).Append("</script>\n</body>\n</html>\n");
 
@@ -69,7 +71,7 @@ public static class HtmlReportWriter
     /// (furthest above first), then correct images, closest calls first.</summary>
     private static (int, float) SortKey(RenderedItem r, ReportThreshold? t)
     {
-        float margin = t is null ? 0 : r.Item.Score - t.Value;
+        float margin = t is null ? 0 : r.Margin;
         return r.Verdict switch
         {
             Verdict.Missed => (0, margin),
@@ -114,24 +116,37 @@ public static class HtmlReportWriter
         html.Append("</dl></header>\n");
     }
 
-    private static void WriteSummary(StringBuilder html, ReportInput input, ReportThreshold? threshold)
+    private static void WriteSummary(StringBuilder html, ReportInput input, ReportThreshold? threshold, ReportThreshold? oracle, RenderedItem[] rendered)
     {
         html.Append("<section id=\"summary\"><h2>Summary</h2>\n<table class=\"metrics\"><thead><tr><th>metric</th><th>value</th><th>notes</th></tr></thead><tbody>\n");
         foreach (var m in input.Metrics)
             html.Append("<tr><td>").Append(E(m.Name)).Append("</td><td class=\"v\">").Append(m.Format is null ? F(m.Value) : m.Value.ToString(m.Format, CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">").Append(E(m.Note ?? "")).Append("</td></tr>\n");
         if (threshold is not null)
         {
-            html.Append("<tr><td>threshold</td><td class=\"v\">").Append(threshold.Value.ToString("G6", CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">").Append(E(threshold.Source)).Append("</td></tr>\n");
-            if (threshold.Pixel is float p)
+            string name = threshold.IsOracle ? "oracle threshold" : threshold.Rule is not null ? "decision rule threshold" : "threshold";
+            html.Append("<tr class=\"").Append(threshold.IsOracle ? "oracle" : "stored").Append("\"><td>").Append(name).Append("</td><td class=\"v\">").Append(threshold.Value.ToString("G6", CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">").Append(E(threshold.Source)).Append("</td></tr>\n");
+            if (threshold.Rule is null && threshold.Pixel is float p)
                 html.Append("<tr><td>pixel threshold</td><td class=\"v\">").Append(p.ToString("G6", CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">predicted masks</td></tr>\n");
-            var good = input.Items.Where(i => i.IsGood).ToArray();
-            var bad = input.Items.Where(i => !i.IsGood).ToArray();
-            if (good.Length > 0)
-                html.Append("<tr><td>accuracy on good images</td><td class=\"v\">").Append(F(good.Count(i => i.Score < threshold.Value) / (double)good.Length)).Append("</td><td class=\"n\">").Append(good.Length).Append(" images at the threshold above</td></tr>\n");
-            if (bad.Length > 0)
-                html.Append("<tr><td>accuracy on defective images</td><td class=\"v\">").Append(F(bad.Count(i => i.Score >= threshold.Value) / (double)bad.Length)).Append("</td><td class=\"n\">").Append(bad.Length).Append(" images at the threshold above</td></tr>\n");
+            // The gallery's own verdicts: the numbers and the pictures cannot disagree.
+            string at = threshold.IsOracle ? "judged by the oracle threshold (chosen on this test set)" : "judged by the rule above";
+            AccuracyRows(html, rendered.Where(r => r.Item.IsGood).Select(r => r.Verdict == Verdict.Ok).ToArray(),
+                rendered.Where(r => !r.Item.IsGood).Select(r => r.Verdict == Verdict.Detected).ToArray(), "", at);
+        }
+        if (oracle is not null && threshold is not null && !threshold.IsOracle)
+        {
+            html.Append("<tr class=\"oracle\"><td>oracle threshold</td><td class=\"v\">").Append(oracle.Value.ToString("G6", CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">").Append(E(oracle.Source)).Append("</td></tr>\n");
+            AccuracyRows(html, input.Items.Where(i => i.IsGood).Select(i => i.Score < oracle.Value).ToArray(),
+                input.Items.Where(i => !i.IsGood).Select(i => i.Score >= oracle.Value).ToArray(), "oracle ", "image score against the oracle threshold; for comparison only");
         }
         html.Append("</tbody></table>\n</section>\n");
+    }
+
+    private static void AccuracyRows(StringBuilder html, bool[] good, bool[] defective, string prefix, string note)
+    {
+        if (good.Length > 0)
+            html.Append("<tr><td>").Append(prefix).Append("accuracy on good images</td><td class=\"v\">").Append(F(good.Count(c => c) / (double)good.Length)).Append("</td><td class=\"n\">").Append(good.Length).Append(" images, ").Append(E(note)).Append("</td></tr>\n");
+        if (defective.Length > 0)
+            html.Append("<tr><td>").Append(prefix).Append("accuracy on defective images</td><td class=\"v\">").Append(F(defective.Count(c => c) / (double)defective.Length)).Append("</td><td class=\"n\">").Append(defective.Length).Append(" images, ").Append(E(note)).Append("</td></tr>\n");
     }
 
     private static void WritePlots(StringBuilder html, ReportInput input, ReportThreshold? threshold)
@@ -175,7 +190,8 @@ public static class HtmlReportWriter
             var item = r.Item;
             string cls = r.Verdict switch { Verdict.Missed => "missed", Verdict.FalseAlarm => "false-alarm", Verdict.Detected => "detected", _ => "ok" };
             string verdict = r.Verdict switch { Verdict.Missed => "missed defect", Verdict.FalseAlarm => "false alarm", Verdict.Detected => "defect found", _ => "good, passed" };
-            html.Append("<article class=\"item ").Append(cls).Append("\" data-label=\"").Append(E(item.Label)).Append("\" data-error=\"")
+            html.Append("<article class=\"item ").Append(cls).Append("\" data-label=\"").Append(E(item.Label)).Append("\" data-id=\"").Append(E(item.Id))
+                .Append("\" data-defective=\"").Append(r.Verdict is Verdict.Detected or Verdict.FalseAlarm ? '1' : '0').Append("\" data-error=\"")
                 .Append(r.Verdict is Verdict.Missed or Verdict.FalseAlarm ? '1' : '0').Append("\">")
                 .Append("<div class=\"meta\"><div class=\"id\"");
             if (item.SourcePath is not null) html.Append(" title=\"").Append(E(item.SourcePath)).Append('"');

@@ -49,12 +49,13 @@ public static class ReportInputs
             PixelRoc = Plot(Find("pixel_roc"), result.PixelAuroc),
             Pro = Plot(Find("pro"), headline),
             ProLimits = limits,
-            // Without a calibrated threshold, judge at the test set's F1-optimal image and pixel thresholds, and say so.
-            Threshold = threshold ?? (double.IsFinite(result.ImageF1Threshold)
+            Threshold = threshold,
+            // The test set's F1-optimal thresholds: an oracle, shown beside the calibrated rule (and judging only without one).
+            Oracle = double.IsFinite(result.ImageF1Threshold)
                 ? new ReportThreshold((float)result.ImageF1Threshold,
-                    $"F1-optimal on this test set (image F1 {result.ImageF1Max.ToString("F3", inv)}); no calibrated threshold was given")
-                  { Pixel = double.IsFinite(result.PixelF1Threshold) ? (float)result.PixelF1Threshold : null }
-                : null),
+                    $"oracle: image threshold F1-optimal on this test set (image F1 {result.ImageF1Max.ToString("F3", inv)}); not available in production")
+                  { Pixel = double.IsFinite(result.PixelF1Threshold) ? (float)result.PixelF1Threshold : null, IsOracle = true }
+                : null,
             Items = items,
         };
     }

@@ -48,6 +48,9 @@ public sealed record ReportManifest(IReadOnlyList<ReportManifestImage> Images)
             {
                 ["image"] = Threshold.Value,
                 ["pixel"] = Threshold.Pixel,
+                ["min_defect_area"] = Threshold.Rule?.MinDefectArea,
+                ["rule_pixel"] = Threshold.Rule?.PixelThreshold,
+                ["rule_source"] = Threshold.Rule?.Source,
                 ["source"] = Threshold.Source,
             },
             ["images"] = new JsonArray([.. Images.Select(i => (JsonNode)new JsonObject
@@ -85,7 +88,9 @@ public sealed record ReportManifest(IReadOnlyList<ReportManifestImage> Images)
                     [.. (i["ground_truth"]?.AsArray() ?? []).Select(g => g!.GetValue<string>())], Str(i, "map")));
             }
             ReportThreshold? threshold = o["threshold"] is JsonObject t
-                ? new ReportThreshold(t["image"]!.GetValue<float>(), t["source"]?.GetValue<string>() ?? "stored threshold") { Pixel = t["pixel"]?.GetValue<float>() }
+                ? t["min_defect_area"]?.GetValue<int>() is int area
+                    ? ReportThreshold.From(new Inspecta.Detectors.VerdictRule(t["rule_pixel"]?.GetValue<double>() ?? t["pixel"]!.GetValue<float>(), area) { Source = t["rule_source"]?.GetValue<string>() ?? "stored" })
+                    : new ReportThreshold(t["image"]!.GetValue<float>(), t["source"]?.GetValue<string>() ?? "stored threshold") { Pixel = t["pixel"]?.GetValue<float>() }
                 : null;
             var context = o["context"] is JsonObject c
                 ? c.Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value?.ToString() ?? "")).ToArray()

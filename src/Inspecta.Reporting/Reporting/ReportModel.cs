@@ -1,4 +1,5 @@
 using Inspecta.Datasets;
+using Inspecta.Detectors;
 using Inspecta.Imaging;
 
 namespace Inspecta.Reporting;
@@ -37,15 +38,23 @@ public sealed record GalleryItem(string Id, string Label, float Score)
     public bool IsGood => Label == Sample.GoodLabel;
 }
 
-/// <summary>The decision threshold the report judges images and pixels with, and where it came from.</summary>
-/// <param name="Value">Image score at or above which an image is called defective; also the pixel
-/// threshold of the predicted mask (the image score is the maximum of the map for map-based methods).</param>
-/// <param name="Source">Human description, e.g. "calibrated on 20 good validation images (p99)".</param>
+/// <summary>The decision the report judges images and pixels with, and where it came from.</summary>
+/// <param name="Value">Without a <see cref="Rule"/>: image score at or above which an image is called defective (the
+/// test-optimal oracle of maps evaluated without any calibration). With a rule: its pixel threshold.</param>
+/// <param name="Source">Human description, e.g. "stored max-area (21 good validation images)".</param>
 public sealed record ReportThreshold(float Value, string Source)
 {
     /// <summary>Optional separate pixel threshold for the predicted mask; defaults to <see cref="Value"/>.</summary>
     public float? Pixel { get; init; }
     public float PixelValue => Pixel ?? Value;
+    /// <summary>The decision rule <c>predict</c> applies (verdict and mask from the map); null for an image-score threshold.</summary>
+    public VerdictRule? Rule { get; init; }
+    /// <summary>True for a threshold chosen on the test set itself: shown only as an oracle, never as the model's accuracy.</summary>
+    public bool IsOracle { get; init; }
+
+    /// <summary>The report's view of <paramref name="rule"/>: verdicts and masks exactly as <c>predict</c> makes them.</summary>
+    public static ReportThreshold From(VerdictRule rule) =>
+        new((float)rule.PixelThreshold, $"{rule.Describe()}; {rule.Source}") { Pixel = (float)rule.PixelThreshold, Rule = rule };
 }
 
 /// <summary>Everything the HTML report shows. Build it from an evaluation (see <see cref="ReportInputs"/>).</summary>
@@ -62,6 +71,9 @@ public sealed record ReportInput
     /// <summary>FPR integration limits of AU-PRO to mark on the PRO plot (the first is the headline one).</summary>
     public IReadOnlyList<double> ProLimits { get; init; } = [0.3];
     public ReportThreshold? Threshold { get; init; }
+    /// <summary>The image threshold with the best F1 on this very test set, shown beside <see cref="Threshold"/> labelled as an
+    /// oracle (it is not available in production); it judges the gallery only when no calibrated threshold exists.</summary>
+    public ReportThreshold? Oracle { get; init; }
     public IReadOnlyList<GalleryItem> Items { get; init; } = [];
     /// <summary>Fixed heat-map colour range for every image; null = min and max over all maps.</summary>
     public (float Lo, float Hi)? MapRange { get; init; }

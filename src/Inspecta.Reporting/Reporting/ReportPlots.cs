@@ -60,7 +60,7 @@ public static class ReportPlots
         if (threshold is not null)
         {
             var line = plot.Add.VerticalLine(threshold.Value, 2f, MarkColor, LinePattern.Dashed);
-            line.LegendText = $"threshold {threshold.Value:G4}";
+            line.LegendText = $"{(threshold.IsOracle ? "oracle threshold" : "threshold")} {threshold.Value:G4}";
         }
         plot.ShowLegend(Alignment.UpperRight);
         plot.Axes.Margins(bottom: 0);

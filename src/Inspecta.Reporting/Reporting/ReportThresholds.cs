@@ -15,7 +15,7 @@ public static class ReportThresholds
         if (positives == 0)
         {
             float above = MathF.BitIncrement(sorted[0].Score);
-            return new ReportThreshold(above, "no defective images: just above the highest score (nothing flagged)");
+            return new ReportThreshold(above, "oracle: no defective images, just above the highest score (nothing flagged)") { IsOracle = true };
         }
         double bestF1 = -1; float best = sorted[0].Score;
         int tp = 0, fp = 0;
@@ -27,6 +27,6 @@ public static class ReportThresholds
             double f1 = 2.0 * tp / (2.0 * tp + fp + (positives - tp));
             if (f1 > bestF1) { bestF1 = f1; best = sorted[k].Score; }
         }
-        return new ReportThreshold(best, $"F1-optimal on this test set (F1 {bestF1:F3}); no calibrated threshold was given");
+        return new ReportThreshold(best, $"oracle: image threshold F1-optimal on this test set (F1 {bestF1:F3}); not available in production") { IsOracle = true };
     }
 }

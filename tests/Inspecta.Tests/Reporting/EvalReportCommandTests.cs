@@ -41,7 +41,10 @@ public class EvalReportCommandTests
         Assert.Contains("Report: ", eval.Stdout);
         string html = File.ReadAllText(tmp["e.html"]);
         Assert.Equal(8, Regex.Matches(html, "<article ").Count);
-        Assert.Contains("given with --threshold", html);
+        Assert.Contains("--threshold given", html);
+        // Without a model or validation maps the given threshold is the rule (any pixel above it); the oracle stands beside it.
+        Assert.Contains("defective iff any pixel scores above 0.2", html);
+        Assert.Contains("oracle threshold", html);
 
         var json = JsonNode.Parse(File.ReadAllText(tmp["e.json"]))!;
         Assert.NotNull(json["image_auroc"]);   // the eval keys stay as they are
@@ -52,7 +55,7 @@ public class EvalReportCommandTests
         var rebuilt = CliRunner.Run("report", tmp["e.json"], "--out", tmp["r.html"]);
         Assert.True(rebuilt.ExitCode == 0, rebuilt.Stderr);
         string again = File.ReadAllText(tmp["r.html"]);
-        foreach (string metric in new[] { "image AUROC", "pixel AUROC", "AU-PRO@0.3", "AU-PRO@0.05", "threshold" })
+        foreach (string metric in new[] { "image AUROC", "pixel AUROC", "AU-PRO@0.3", "AU-PRO@0.05", "decision rule threshold", "accuracy on good images", "oracle threshold" })
         {
             Assert.NotEqual("", Row(html, metric));
             Assert.Equal(Row(html, metric), Row(again, metric));
@@ -76,8 +79,9 @@ public class EvalReportCommandTests
         Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
         Assert.DoesNotContain("Report: ", eval.Stdout);
         string html = File.ReadAllText(tmp["e.html"]);
-        Assert.Contains("calibrated on the good validation maps", html);
-        Assert.Contains("pixel threshold", html);
+        Assert.Contains("good validation maps", html);
+        Assert.Matches("max_area_[0-9]+ on [0-9]+ good validation maps", html);
+        Assert.Contains("decision rule threshold", html);
     }
 
     [Fact]

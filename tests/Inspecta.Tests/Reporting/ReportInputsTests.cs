@@ -41,7 +41,10 @@ public class ReportInputsTests
         Assert.NotNull(items.First(i => !i.IsGood).LoadGroundTruth());
 
         Assert.Equal("0", input.Metrics.Single(m => m.Name == "test images").Format);
-        var fallback = ReportInputs.FromEvaluation(result, items, null, "no threshold").Threshold!;
+        var noRule = ReportInputs.FromEvaluation(result, items, null, "no threshold");
+        Assert.Null(noRule.Threshold);
+        var fallback = noRule.Oracle!;
+        Assert.True(fallback.IsOracle);
         Assert.Equal((float)result.ImageF1Threshold, fallback.Value);
         Assert.Equal((float)result.PixelF1Threshold, fallback.Pixel);
         Assert.Contains("F1-optimal", fallback.Source);

@@ -36,10 +36,10 @@ public sealed record BenchReport(MachineInfo Machine, string Command, DateTime S
         var loco = Rows.Where(r => r.Protocol == BenchRow.LocoProtocol).ToList();
         if (ad.Count > 0 || loco.Count == 0)
         {
-            md.Append("| category | method | image AUROC | pixel AUROC | AU-PRO@0.3 | AU-PRO@0.05 | fit s | ms/img median | ms/img p95 | img/s (batch) | model MB | peak RSS MB |\n");
-            md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            md.Append("| category | method | image AUROC | pixel AUROC | AU-PRO@0.3 | AU-PRO@0.05 | good acc | defective acc | fit s | ms/img median | ms/img p95 | img/s (batch) | model MB | peak RSS MB |\n");
+            md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             foreach (var r in ad)
-                AppendRow(md, r, $"{F(r.ImageAuroc, 3)} | {F(r.PixelAuroc, 3)} | {F(r.AuPro30, 3)} | {F(r.AuPro05, 3)}", 4);
+                AppendRow(md, r, $"{F(r.ImageAuroc, 3)} | {F(r.PixelAuroc, 3)} | {F(r.AuPro30, 3)} | {F(r.AuPro05, 3)} | {F(r.GoodAccuracy, 3)} | {F(r.DefectiveAccuracy, 3)}", 6);
         }
         if (loco.Count > 0)
         {

@@ -16,6 +16,12 @@ public sealed record BenchRow
     public double PixelAuroc { get; init; } = double.NaN;
     public double AuPro30 { get; init; } = double.NaN;
     public double AuPro05 { get; init; } = double.NaN;
+    /// <summary>Share of good test images the stored decision rule (<see cref="Inspecta.Detectors.VerdictRule"/>) passes.</summary>
+    public double GoodAccuracy { get; init; } = double.NaN;
+    /// <summary>Share of defective test images the stored decision rule flags.</summary>
+    public double DefectiveAccuracy { get; init; } = double.NaN;
+    /// <summary>The stored rule's verdict per test image (empty when the model has no calibrated threshold).</summary>
+    public IReadOnlyList<BenchVerdict> Verdicts { get; init; } = [];
     public double FitSeconds { get; init; }
     /// <summary>Per-image inference latency at batch size 1 after warm-up (image decoding excluded).</summary>
     public required LatencyStats Latency { get; init; }
@@ -48,6 +54,12 @@ public sealed record BenchRow
         ["pixel_auroc"] = Num(PixelAuroc),
         ["au_pro_0.3"] = Num(AuPro30),
         ["au_pro_0.05"] = Num(AuPro05),
+        ["good_accuracy"] = Num(GoodAccuracy),
+        ["defective_accuracy"] = Num(DefectiveAccuracy),
+        ["verdicts"] = new JsonArray([.. Verdicts.Select(v => (JsonNode)new JsonObject
+        {
+            ["label"] = v.Label, ["id"] = v.Id, ["defective"] = v.Defective, ["largest_region"] = v.LargestRegion,
+        })]),
         ["fit_s"] = Num(FitSeconds),
         ["inference_ms_median"] = Num(Latency.Median),
         ["inference_ms_p95"] = Num(Latency.P95),

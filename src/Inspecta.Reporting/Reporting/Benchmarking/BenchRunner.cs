@@ -77,23 +77,27 @@ public static class BenchRunner
             }
             double modelMb = new FileInfo(modelPath).Length / MiB;
 
-            // Predict with the model as a user gets it: loaded from its file.
-            var detector = method.Load(ModelReader.Open(modelPath));
-            try
+            // Predict with the model as a user gets it: loaded from its file (with its stored decision rule).
+            var reader = ModelReader.Open(modelPath);
+            using var detector = method.Load(reader);
+            var storedRule = VerdictRule.From(CalibratedThresholds.FromJson(reader.Manifest["thresholds"]));
             {
                 var (latencies, predictions, sizes, stages) = TimeBatchOne(detector, category.Test, options.WarmupImages, progress, ct);
                 var latency = LatencyStats.From(latencies);
                 var (throughput, bestBatch) = Throughput(detector, category.Test, latency, options, ct);
                 var accuracy = Evaluate(category, predictions, sizes, progress);
+                var verdicts = storedRule is { } rule ? Verdicts(category.Test, predictions, rule) : [];
                 return row with
                 {
+                    Verdicts = verdicts,
+                    GoodAccuracy = Share(verdicts.Where(v => v.Good).Select(v => !v.Defective)),
+                    DefectiveAccuracy = Share(verdicts.Where(v => !v.Good).Select(v => v.Defective)),
                     Loco = accuracy.Loco,
                     ImageAuroc = accuracy.ImageAuroc, PixelAuroc = accuracy.PixelAuroc, AuPro30 = accuracy.AuPro30, AuPro05 = accuracy.AuPro05,
                     FitSeconds = fitSeconds, Latency = latency, Stages = stages, ThroughputImagesPerSecond = throughput, BestBatchSize = bestBatch,
                     ModelMegabytes = modelMb, PeakRssMegabytes = PeakMemory.PeakBytes() / MiB,
                 };
             }
-            finally { detector.Dispose(); }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -107,6 +111,17 @@ public static class BenchRunner
             if (!options.KeepModels) TryDelete(modelPath);
             if (ownDir && !options.KeepModels) try { Directory.Delete(workDir, true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>Each test image judged by the model's stored rule on its map at prediction resolution, as <c>predict</c> judges it.</summary>
+    private static BenchVerdict[] Verdicts(IReadOnlyList<Sample> test, Prediction[] predictions, VerdictRule rule) =>
+        [.. test.Select((s, i) => { var v = rule.Judge(predictions[i]); return new BenchVerdict(s.Label, s.Id, s.IsGood, v.Defective, v.LargestRegion); })];
+
+    private static double Share(IEnumerable<bool> right)
+    {
+        int n = 0, k = 0;
+        foreach (bool r in right) { n++; if (r) k++; }
+        return n == 0 ? double.NaN : (double)k / n;
     }
 
     /// <summary>Latency per image at batch size 1 after warm-up. Image decoding happens before the clock
