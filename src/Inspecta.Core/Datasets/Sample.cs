@@ -14,6 +14,13 @@ public sealed record Sample(string Id, string Path, Split Split, string Label)
 {
     public const string GoodLabel = "good";
 
+    /// <summary>Label of a sample whose state is unknown (an image to predict).</summary>
+    public const string UnlabelledLabel = "unlabelled";
+
+    /// <summary>An image file to predict, outside any dataset (the library's entry point for one image).</summary>
+    public static Sample ForImage(string path) =>
+        new(System.IO.Path.GetFileNameWithoutExtension(path), System.IO.Path.GetFullPath(path), Split.Test, UnlabelledLabel);
+
     public bool IsGood => Label == GoodLabel;
 
     /// <summary>Ground-truth masks; MVTec AD has one, MVTec LOCO AD one per annotated defect (channel).</summary>
