@@ -60,6 +60,8 @@ internal static class FitCommand
 
             string outPath = parse.GetValue(output)!;
             OutputPaths.RequireWritableFile(outPath, "--out");
+            // Claimed for the whole fit: a second fit to the same file says so now, not after minutes of training.
+            using var claim = Persistence.OutputLock.Acquire(outPath);
             bool asJson = parse.GetValue(json);
             var cat = OpenTrainingCategory(parse.GetValue(dataset), parse.GetValue(trainFolder), parse.GetValue(validationFolder),
                 parse.GetValue(category), parse.GetValue(format), options.Seed);
@@ -87,7 +89,7 @@ internal static class FitCommand
                     Epochs = new Recorder(history, epochs), CheckpointPath = chosen.Needs.HasFlag(MethodNeeds.TrainingEngine) ? checkpoint : null,
                 },
                 parse.GetValue(minArea), cat.Path, cat.Name), asJson);
-            model.Save(outPath);
+            model.Save(outPath, ct);
             if (chosen.Needs.HasFlag(MethodNeeds.TrainingEngine)) Checkpoint.DeleteAll(checkpoint);
             foreach (string warning in model.Warnings) console.Err.WriteLine($"warning: {warning}");
             var t = model.Thresholds;

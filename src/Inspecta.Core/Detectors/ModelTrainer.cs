@@ -103,6 +103,7 @@ public static class ModelTrainer
                          (thresholds?.PixelInterval is { } iv ? $", and the pixel threshold's {iv}" : "") +
                          ". Give more good images (fit --validation <folder>, or more training images to carve 10 % from).");
         var summary = new TrainingSummary(train.Count, validationGood.Length, fitSeconds, sw.Elapsed.TotalSeconds, dataset, category);
-        return new TrainedModel(detector, thresholds, summary) { Warnings = warnings };
+        var inputs = (MethodRegistry.Default.Find(detector.Method)?.Input ?? InputKind.Image) == InputKind.Image ? InputExpectations.From(train) : null;
+        return new TrainedModel(detector, thresholds, summary) { Warnings = warnings, Inputs = inputs };
     }
 }
