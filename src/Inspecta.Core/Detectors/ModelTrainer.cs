@@ -62,7 +62,7 @@ public static class ModelTrainer
 
         sw.Restart();
         CalibratedThresholds? thresholds = null;
-        var warnings = new List<string>();
+        var warnings = new List<string>(detector is IFitWarnings w ? w.FitWarnings : []);
         if (validationGood.Length > 0)
         {
             var maps = new AnomalyMap[validationGood.Length];
