@@ -73,7 +73,8 @@ public class BenchCommandTests
         Assert.Contains("| beta | variation |", md);
         Assert.Contains("Load average", md);
         Assert.Contains("| alpha | variation |", r.Stdout);   // the table is the command's result
-        Assert.True(r.Stdout.Contains("bench: alpha/variation predict 8/8"), r.Stdout);   // redirected: plain progress lines per row
+        Assert.True(r.Stderr.Contains("bench: alpha/variation predict 8/8"), r.Stderr);   // redirected: one progress line per stage, on stderr
+        Assert.DoesNotContain("bench: alpha/variation", r.Stdout);
     }
 
     [Fact]
