@@ -183,7 +183,8 @@ internal static class PredictCommand
         {
             if (image.Height != map.Height || image.Width != map.Width) image = Resize.Bilinear(image, map.Height, map.Width);
             overlayPath = stem + "_overlay.png";
-            ImageIO.WritePng(overlayPath, HeatmapRenderer.Overlay(image, map, lo, hi, 0.5f));
+            var outline = verdict?.Mask is { } m && m.Height == map.Height && m.Width == map.Width ? m : null;
+            ImageIO.WritePng(overlayPath, PredictionOverlay.Render(image, map, lo, hi, prediction.Score, outline, rule is null ? null : (float)rule.PixelThreshold));
         }
         string? maskPath = null;
         if (verdict?.Mask is { } mask)
