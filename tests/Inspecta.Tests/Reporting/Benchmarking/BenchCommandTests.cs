@@ -167,3 +167,26 @@ public class BenchCommandTests
         Assert.Contains("| alpha | variation |", alpha.Stdout);
     }
 }
+
+/// <summary>README.md's speed figures come from one command that says what its time columns include.</summary>
+public class ReadmeBenchTests
+{
+    [Fact]
+    public void Readme_RunsPatchCoreAtBothCoresets_AndSaysWhatIsTimed()
+    {
+        using var tmp = new TempDir();
+        string root = BenchCommandTests.WriteDataset(tmp["data"]);
+        var r = CliRunner.Run("bench", "--readme", "--dataset", root, "--categories", "alpha", "--warmup", "1", "--json", tmp["b.json"]);
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        var rows = JsonNode.Parse(File.ReadAllText(tmp["b.json"]))!["rows"]!.AsArray();
+        Assert.Equal(["patchcore", "patchcore-1%"], rows.Select(x => x!["label"]?.GetValue<string>() ?? x!["method"]!.GetValue<string>()));
+        Assert.Contains("What is timed:", r.Stdout);
+        Assert.Contains("image decoding is excluded", r.Stdout);
+        Assert.Contains("`inspecta predict` adds", r.Stdout);
+        Assert.Contains("bench --readme", r.Stdout); // the command line is part of the table's header
+
+        var mixed = CliRunner.Run("bench", "--readme", "--methods", "variation", "--dataset", root);
+        Assert.Equal(2, mixed.ExitCode);
+        Assert.Contains("leave out --methods", mixed.Stderr);
+    }
+}
