@@ -140,6 +140,13 @@ internal static class EvalCommand
                 foreach (var (name, _, report) in thresholds) t[name] = report.ToJsonNode();
                 node["thresholds"] = t;
                 summary.AddRange(thresholds.Select(r => FormatReport(r.Name, r.Report)));
+                // How much the stored threshold depends on which validation images were drawn (recorded at fit).
+                if (trained?.Thresholds is { PixelInterval: { } interval } stored && t[$"stored_{stored.Estimator}"] is JsonObject entry)
+                {
+                    entry["pixel_interval"] = interval.ToJson();
+                    entry["validation_images"] = stored.ValidationImages;
+                    summary.Add($"  stored threshold: {interval} ({stored.ValidationImages} images)");
+                }
             }
 
             string? reportPath = parse.GetValue(report);

@@ -42,6 +42,12 @@ public class FitValidationCliTests
         Assert.NotNull(model.Thresholds!.PixelInterval);
         model.Dispose();
 
+        // eval shows it beside the stored threshold.
+        var eval = CliRunner.Run("eval", "--model", tmp["m.inspecta"], "--dataset", tmp["data"], "--category", "spots", "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
+        var stored = JsonNode.Parse(eval.Stdout)!["thresholds"]!["stored_max-area"]!;
+        Assert.Equal(interval["low"]!.GetValue<double>(), stored["pixel_interval"]!["low"]!.GetValue<double>());
+
         var text = CliRunner.Run("fit", "--train", train, "--method", "variation", "--out", tmp["m2.inspecta"]);
         Assert.True(text.ExitCode == 0, text.Stderr + text.Stdout);
         Assert.Contains("95% bootstrap interval [", text.Stdout);
