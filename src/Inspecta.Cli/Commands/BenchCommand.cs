@@ -21,15 +21,18 @@ internal static class BenchCommand
         var json = new Option<string?>("--json") { Description = "Write the full results (machine, command, rows) as JSON to this file (checked before the run starts)." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the Markdown table (for docs/benchmarks.md) to this file (checked before the run starts)." };
         var keepModels = new Option<string?>("--keep-models") { Description = "Keep the fitted model files in this folder." };
+        var readme = new Option<bool>("--readme") { Description = "Run what README.md's speed figures come from: PatchCore with its defaults (built-in resnet18, 224×224) at the 10 % and the 1 % coreset; give the bottle category as --dataset. The table says what the time columns include." };
         var warmup = new Option<int>("--warmup") { Description = "Untimed predictions before measuring latency.", DefaultValueFactory = _ => 2 };
 
         var command = new Command("bench", "Benchmark methods: image/pixel AUROC, AU-PRO@0.3/0.05 (MVTec LOCO AD categories: structural/logical image AUROC and AU-sPRO, in a table of their own), " +
             "fit time, latency (median, p95), throughput, model size, peak memory. Exit code 2 when rows failed for reasons the user can fix, 1 for internal errors.");
-        foreach (var o in new Option[] { dataset, categories, methods, configs, backbone, imageSize, seed, json, markdown, keepModels, warmup }) command.Options.Add(o);
+        foreach (var o in new Option[] { dataset, categories, methods, configs, readme, backbone, imageSize, seed, json, markdown, keepModels, warmup }) command.Options.Add(o);
         command.SetAction((parse, ct) => Task.FromResult(Execute(parse, ct)));
         int Execute(ParseResult parse, CancellationToken ct)
         {
-            var runs = Runs(parse.GetValue(methods), parse.GetValue(configs) ?? [], parse.GetValue(backbone), parse.GetValue(imageSize), parse.GetValue(seed));
+            if (parse.GetValue(readme) && (parse.GetValue(methods) is not null || parse.GetValue(configs) is { Length: > 0 }))
+                throw new InspectaUserException("--readme chooses the runs itself (README.md's speed figures); leave out --methods and --config.");
+            var runs = Runs(parse.GetValue(methods), parse.GetValue(configs) ?? [], parse.GetValue(readme), parse.GetValue(backbone), parse.GetValue(imageSize), parse.GetValue(seed));
             if (parse.GetValue(warmup) < 0) throw new InspectaUserException("--warmup cannot be negative.");
             // The files are written after the whole run: a bad path must fail now, not lose the results.
             if (parse.GetValue(json) is string jsonOut) OutputPaths.RequireWritableFile(jsonOut, "--json");
@@ -72,13 +75,13 @@ internal static class BenchCommand
     /// The runs: each --methods id with its defaults, then every --config entry; --backbone, --image-size and --seed apply to
     /// every run whose method has that option (and are an error when none has it, rather than silently ignored).
     /// </summary>
-    private static IReadOnlyList<MethodConfig> Runs(string? methodList, string[] configFiles, string? backbone, int? imageSize, int? seed)
+    private static IReadOnlyList<MethodConfig> Runs(string? methodList, string[] configFiles, bool readme, string? backbone, int? imageSize, int? seed)
     {
         var registry = MethodRegistry.Default;
-        var runs = new List<MethodConfig>();
+        var runs = new List<MethodConfig>(readme ? ReadmeBench.Runs(registry) : []);
         if (methodList is not null) runs.AddRange(Split(methodList).Select(id => MethodConfig.Default(registry.Get(id))));
         foreach (string file in configFiles) runs.AddRange(MethodConfig.ReadFile(file, registry));
-        if (runs.Count == 0) throw new InspectaUserException("Name what to benchmark with --methods <id,id,…> and/or --config <file.json>.");
+        if (runs.Count == 0) throw new InspectaUserException("Name what to benchmark with --methods <id,id,…> and/or --config <file.json> (or --readme for README.md's speed figures).");
         if (runs.GroupBy(r => r.Label).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new InspectaUserException($"'{twice.Key}' is benchmarked twice; give config entries their own \"label\".");
         var shared = new List<(string Name, object? Value)>();

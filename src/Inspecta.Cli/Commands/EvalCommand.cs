@@ -20,7 +20,7 @@ internal static class EvalCommand
         var category = new Option<string>("--category") { Description = "Category to evaluate, e.g. bottle.", Required = true };
         var maps = new Option<string?>("--maps") { Description = "Folder of float32 TIFF anomaly maps laid out as <maps>/<category>/test/<defect>/<id>.tiff (or <defect>/<id>.tiff right under it, as `inspecta predict --input <category>/test` writes them)." };
         var model = new Option<string?>("--model") { Description = "Instead of --maps: run this fitted model (.inspecta) on the test set; adds timing and the stored threshold." };
-        var saveMaps = new Option<string?>("--save-maps") { Description = "With --model: also write the maps as <dir>/<category>/test/<defect>/<id>.tiff (with --report on MVTec AD-style data they are written anyway, by default beside the report as <name>_maps; the --json file then records them for `inspecta report`)." };
+        var saveMaps = new Option<string?>("--save-maps") { Description = "With --model: also write the full float32 maps as <dir>/<category>/test/<defect>/<id>.tiff (about 3 MB per 900×900 image; the --json file then records them for `inspecta report`). Without it, --report writes compressed 8-bit PNG previews beside the report (<name>_maps)." };
         var limits = new Option<string>("--limits") { Description = "FPR integration limits for AU-PRO / AU-sPRO.", DefaultValueFactory = _ => "0.01,0.05,0.1,0.3,1.0" };
         var proThresholds = new Option<int?>("--pro-thresholds") { Description = "Also compute AU-PRO from N equidistant thresholds (the MVTec 3D-AD code's variant)." };
         var json = new Option<string?>("--json") { Description = "Write the metrics as JSON to this file, or to stdout when no file is given.", Arity = ArgumentArity.ZeroOrOne };
@@ -67,7 +67,7 @@ internal static class EvalCommand
             if (parse.GetValue(saveMaps) is not null && modelPath is null) throw new InspectaUserException("--save-maps needs --model.");
             if (parse.GetValue(backbone) is not null && modelPath is null) throw new InspectaUserException("--backbone needs --model.");
             using var trained = modelPath is null ? null : Detectors.TrainedModel.Load(modelPath, new Persistence.ModelLoadOptions(parse.GetValue(backbone)));
-            string? mapsRoot = mapsDir ?? parse.GetValue(saveMaps);
+            string? mapsRoot = mapsDir ?? parse.GetValue(saveMaps), previewsRoot = null;
             if (trained is not null)
             {
                 // Point-cloud datasets (Real3D-AD, Anomaly-ShapeNet) have per-point ground truth: object and point AUROC instead of maps.
@@ -77,13 +77,10 @@ internal static class EvalCommand
                     EvalPointCloudCommand.RejectMapOnlyOptions(parse, report, saveMaps, validationMaps, minDefectArea, limits, proThresholds);
                     return EvalPointCloudCommand.Run(console, trained, modelCategory, jsonToStdout, jsonPath, parse.GetValue(threshold), curvesDir);
                 }
-                // The report points at map files, so they must exist on disk (a full category's maps are hundreds of MB:
-                // written for --report only; the eval JSON records them for `inspecta report` when they were saved).
+                // A full category's float maps are hundreds of MB (257 MB for bottle): with --report alone, compressed 8-bit
+                // previews go beside the report; the float maps (and the eval JSON's record for `inspecta report`) need --save-maps.
                 if (mapsRoot is null && parse.GetValue(report) is { } target && modelCategory.Format != DatasetFormat.MvtecLoco)
-                {
-                    mapsRoot = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target))!, Path.GetFileNameWithoutExtension(target) + "_maps");
-                    console.Info($"note: writing the anomaly maps to {mapsRoot} for the report (--save-maps chooses the folder)", jsonToStdout);
-                }
+                    previewsRoot = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target))!, Path.GetFileNameWithoutExtension(target) + "_maps");
             }
             // Checked (after the point-cloud branch, which has its own refusals) before minutes of predicting: the rule of --threshold and its options.
             var givenRule = GivenRule(trained, parse.GetValue(threshold), parse.GetValue(minDefectArea), parse.GetValue(validationMaps));
@@ -96,6 +93,7 @@ internal static class EvalCommand
             }, logToStderr: jsonToStdout);
             foreach (string note in input.Notes) console.Info($"note: {note}", jsonToStdout);
             options = options with { Category = input.Category };
+            if (previewsRoot is not null) console.Info(Reporting.MapPreviews.Describe(Reporting.MapPreviews.Write(input.Images, previewsRoot, input.Category)), jsonToStdout);
 
             var (node, summary, curveList) = console.RunWithProgress("metrics", p => Evaluate(input, options, p), logToStderr: jsonToStdout);
 
@@ -142,21 +140,31 @@ internal static class EvalCommand
                 foreach (var (name, _, report) in thresholds) t[name] = report.ToJsonNode();
                 node["thresholds"] = t;
                 summary.AddRange(thresholds.Select(r => FormatReport(r.Name, r.Report)));
+                // How much the stored threshold depends on which validation images were drawn (recorded at fit).
+                if (trained?.Thresholds is { PixelInterval: { } interval } stored && t[$"stored_{stored.Estimator}"] is JsonObject entry)
+                {
+                    entry["pixel_interval"] = interval.ToJson();
+                    entry["validation_images"] = stored.ValidationImages;
+                    summary.Add($"  stored threshold: {interval} ({stored.ValidationImages} images)");
+                }
             }
 
             string? reportPath = parse.GetValue(report);
-            if ((reportPath is not null || jsonPath is not null) && !input.IsLoco && mapsRoot is not null)
+            if (reportPath is not null && input.IsLoco)
+                throw new InspectaUserException("--report supports the MVTec AD protocol; MVTec LOCO AD reports are not implemented yet.");
+            string? shownMaps = mapsRoot ?? previewsRoot;
+            if ((reportPath is not null || jsonPath is not null) && !input.IsLoco && shownMaps is not null)
             {
-                // What `inspecta report <eval.json>` needs later, and the report itself when asked for.
                 var test = evalCategory.Value.Test;
                 var reportThreshold = EvalReport.Threshold(primary.Rule);
-                var context = EvalReport.Context(parse.GetValue(dataset)!, input.Category, mapsRoot!, modelPath);
+                var context = EvalReport.Context(parse.GetValue(dataset)!, input.Category, shownMaps, modelPath);
                 string title = $"Inspecta evaluation: {input.Category}";
-                var manifest = Reporting.ReportManifest.FromSamples(input.Images, test, MapFolderSource.PathsIn(mapsRoot!, input.Category, test)) with
-                {
-                    Title = title, Threshold = reportThreshold, Context = context, Limits = options.Limits, ProThresholds = options.ProThresholds,
-                };
-                node[Reporting.ReportManifest.JsonKey] = manifest.ToJson();
+                // What `inspecta report <eval.json>` needs later: float maps on disk (not the 8-bit previews).
+                if (mapsRoot is not null)
+                    node[Reporting.ReportManifest.JsonKey] = (Reporting.ReportManifest.FromSamples(input.Images, test, MapFolderSource.PathsIn(mapsRoot, input.Category, test)) with
+                    {
+                        Title = title, Threshold = reportThreshold, Context = context, Limits = options.Limits, ProThresholds = options.ProThresholds,
+                    }).ToJson();
                 if (reportPath is not null)
                 {
                     var rendering = reportOptions.Read(parse);
@@ -166,8 +174,6 @@ internal static class EvalCommand
                     ReportCliOptions.PrintResult(console, written, jsonToStdout);
                 }
             }
-            else if (reportPath is not null)
-                throw new InspectaUserException("--report supports the MVTec AD protocol; MVTec LOCO AD reports are not implemented yet.");
 
             if (curvesDir is not null && curveList is not null)
             {

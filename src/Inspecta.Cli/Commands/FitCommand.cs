@@ -20,7 +20,9 @@ internal static class FitCommand
     public static Command Create(CliConsole console, IReadOnlyList<string> args)
     {
         var registry = MethodRegistry.Default;
-        var dataset = new Option<string>("--dataset") { Description = "Dataset root or category folder.", Required = true };
+        var dataset = new Option<string?>("--dataset") { Description = "Dataset root or category folder (or --train <folder> for a plain folder of good images)." };
+        var trainFolder = new Option<string?>("--train") { Description = "Instead of --dataset: a plain folder of good training images (10 % are carved for validation unless --validation is given)." };
+        var validationFolder = new Option<string?>("--validation") { Description = "A folder of good validation images to calibrate the thresholds on, instead of the dataset's validation images or those carved from train." };
         var category = new Option<string?>("--category") { Description = "Category name (optional when --dataset is one category)." };
         var format = new Option<string?>("--format") { Description = "Dataset layout (default: auto-detect)." };
         var method = new Option<string?>("--method") { Description = $"Method: {string.Join(", ", registry.All.Select(m => m.Id))}. Its options appear with `inspecta fit --method <id> --help`." };
@@ -37,7 +39,7 @@ internal static class FitCommand
                 ? "Each method has its own options: `inspecta fit --method <id> --help` lists them."
                 : $"Method {descriptor.Id}: {descriptor.Summary}."))
         {
-            dataset, category, format, method, config, output, minArea, threads, json,
+            dataset, trainFolder, validationFolder, category, format, method, config, output, minArea, threads, json,
         };
         if (binder is not null) foreach (var o in binder.Options) cmd.Options.Add(o);
         cmd.SetAction((parse, ct) => Task.FromResult(Run(parse, ct)));
@@ -58,8 +60,11 @@ internal static class FitCommand
 
             string outPath = parse.GetValue(output)!;
             OutputPaths.RequireWritableFile(outPath, "--out");
+            // Claimed for the whole fit: a second fit to the same file says so now, not after minutes of training.
+            using var claim = Persistence.OutputLock.Acquire(outPath);
             bool asJson = parse.GetValue(json);
-            var cat = OpenCategory(parse.GetValue(dataset)!, parse.GetValue(category), parse.GetValue(format), options.Seed);
+            var cat = OpenTrainingCategory(parse.GetValue(dataset), parse.GetValue(trainFolder), parse.GetValue(validationFolder),
+                parse.GetValue(category), parse.GetValue(format), options.Seed);
             var train = cat.RequireTrain();
 
             var resolved = options.ForCategory(cat.IsTexture);
@@ -70,7 +75,8 @@ internal static class FitCommand
                 console.Info(Equals(b.Get(resolved), BackbonePreset.DefaultName)
                     ? $"backbone: built-in {BackbonePreset.DefaultName} (ImageNet ResNet-18 derived from the {ResNet18Package.Id} {ResNet18Package.Version} package, no download); --backbone <path|preset> chooses another"
                     : $"backbone: {b.Get(resolved)} (the default; --backbone <path|preset> chooses another)", asJson);
-            console.Info($"fitting {chosen.Id} on {cat.Name}: {train.Count} train, {cat.Validation.Count} validation images", asJson);
+            string validationSource = parse.GetValue(validationFolder) is { } vf ? $"from {vf}" : cat.ValidationCarved ? "carved from train" : "the dataset's";
+            console.Info($"fitting {chosen.Id} on {cat.Name}: {train.Count} train, {cat.Validation.Count} validation images ({validationSource})", asJson);
 
             // Trained methods keep a resumable checkpoint beside the model while they train; an interrupted fit leaves it (and
             // says where), a saved model removes it.
@@ -83,7 +89,7 @@ internal static class FitCommand
                     Epochs = new Recorder(history, epochs), CheckpointPath = chosen.Needs.HasFlag(MethodNeeds.TrainingEngine) ? checkpoint : null,
                 },
                 parse.GetValue(minArea), cat.Path, cat.Name), asJson);
-            model.Save(outPath);
+            model.Save(outPath, ct);
             if (chosen.Needs.HasFlag(MethodNeeds.TrainingEngine)) Checkpoint.DeleteAll(checkpoint);
             foreach (string warning in model.Warnings) console.Err.WriteLine($"warning: {warning}");
             var t = model.Thresholds;
@@ -105,7 +111,8 @@ internal static class FitCommand
             console.Out.WriteLine($"saved {outPath} ({new FileInfo(outPath).Length / 1048576.0:F1} MB); fit {model.Summary!.FitSeconds:F1} s");
             console.Out.WriteLine(t is null
                 ? "no good validation images: no threshold calibrated (predict writes no masks)"
-                : $"thresholds (max-area, min defect area {t.MinDefectArea} px, {t.ValidationImages} validation images): pixel {t.Pixel.ToString("G6", CultureInfo.InvariantCulture)}, image {t.Image.ToString("G6", CultureInfo.InvariantCulture)}");
+                : $"thresholds (max-area, min defect area {t.MinDefectArea} px, {t.ValidationImages} validation images): pixel {t.Pixel.ToString("G6", CultureInfo.InvariantCulture)}, image {t.Image.ToString("G6", CultureInfo.InvariantCulture)}"
+                  + (t.PixelInterval is { } iv ? $"; pixel threshold {iv}" : ""));
             return CliApp.Ok;
         }
     }
@@ -139,6 +146,18 @@ internal static class FitCommand
     {
         var configs = MethodConfig.ReadFile(path, registry);
         return configs.Count == 1 ? configs[0] : throw InspectaUserException.ForFile(path, $"fit takes one method, but the config lists {configs.Count} (that is a bench config).");
+    }
+
+    /// <summary>The category fit trains on: a dataset's (<c>--dataset</c>) or a plain folder's (<c>--train</c>), optionally
+    /// validated on a folder of good images (<c>--validation</c>).</summary>
+    private static Category OpenTrainingCategory(string? dataset, string? trainFolder, string? validationFolder, string? category, string? format, int seed)
+    {
+        if ((dataset is null) == (trainFolder is null))
+            throw new InspectaUserException("Give exactly one of --dataset <root or category folder> or --train <folder of good images>.");
+        if (trainFolder is not null && (category is not null || format is not null))
+            throw new InspectaUserException("--category and --format describe a --dataset; --train takes a plain folder of good images.");
+        var cat = trainFolder is not null ? GoodImageFolder.Category(trainFolder, seed) : OpenCategory(dataset!, category, format, seed);
+        return validationFolder is null ? cat : GoodImageFolder.WithValidation(cat, validationFolder);
     }
 
     internal static Category OpenCategory(string root, string? category, string? format, int seed)

@@ -79,6 +79,7 @@ internal static class PcCommand
         {
             string inPath = parse.GetValue(input)!;
             var cloud = PointCloudIO.Read(inPath);
+            if (cloud.Count == 0) throw InspectaUserException.ForFile(inPath, "holds no points: there is nothing to compute FPFH descriptors for (check the export that wrote it).");
             var settings = new FpfhSettings
             {
                 FeatureRadius = parse.GetValue(radius),

@@ -24,16 +24,19 @@ internal static class PredictCommand
         var json = new Option<bool>("--json") { Description = "Print the verdicts and scores as JSON (also written to <out>/scores.json)." };
         var threshold = new Option<double?>("--threshold") { Description = "Pixel threshold of the verdict instead of the stored one: a pixel is anomalous above it, an image defective when such pixels form a region of at least the minimum defect area." };
         var minDefectArea = new Option<int?>("--min-defect-area") { Description = "Minimum defect area of the verdict in pixels instead of the stored one (1 = any pixel above the threshold)." };
+        var maxPixels = new Option<long>("--max-pixels") { Description = $"Refuse inputs larger than this many pixels, from the file header before decoding (default {Detectors.InputExpectations.MaxPixels / 1_000_000} million: prediction needs about 50 bytes per pixel).", DefaultValueFactory = _ => Detectors.InputExpectations.MaxPixels };
         var failFast = new Option<bool>("--fail-fast") { Description = "Stop at the first image that cannot be read or scored (default: go on, list the failures, exit 2 at the end)." };
         var cmd = new Command("predict", "Predict anomaly maps and verdicts: per image a float32 TIFF map at the original size, a heat-map overlay PNG, a binary mask PNG at the stored threshold; a verdict per image (defective iff the mask has a region of at least the minimum defect area); scores.csv and scores.json.")
         {
-            model, input, output, json, threshold, minDefectArea, failFast, backbone,
+            model, input, output, json, threshold, minDefectArea, failFast, maxPixels, backbone,
         };
         cmd.SetAction(parse =>
         {
             bool asJson = parse.GetValue(json);
             string outDir = parse.GetValue(output)!;
             if (parse.GetValue(threshold) is double t && !double.IsFinite(t)) throw new InspectaUserException($"--threshold must be a finite number, got {t}.");
+            long pixelBudget = parse.GetValue(maxPixels);
+            if (pixelBudget < 1) throw new InspectaUserException($"--max-pixels must be at least 1, got {pixelBudget}.");
             if (parse.GetValue(minDefectArea) is < 1) throw new InspectaUserException($"--min-defect-area must be at least 1 pixel, got {parse.GetValue(minDefectArea)}.");
             using var trained = TrainedModel.Load(parse.GetValue(model)!, new Persistence.ModelLoadOptions(parse.GetValue(backbone)));
             var rule = Rule(trained, parse.GetValue(threshold), parse.GetValue(minDefectArea), parse.GetValue(model)!);
@@ -51,7 +54,7 @@ internal static class PredictCommand
                 // Two images in flight: one decodes/writes while the other uses the backbone and the search.
                 Parallel.For(0, samples.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Math.Min(2, Environment.ProcessorCount)) }, i =>
                 {
-                    try { rows[i] = PredictOne(trained, rule, samples[i], outDir); }
+                    try { rows[i] = PredictOne(trained, rule, samples[i], outDir, pixelBudget); }
                     catch (InputFailure f) when (!stopAtFirst)
                     {
                         failures[i] = new Failed(samples[i].Id, samples[i].GeometryPath ?? samples[i].Path, f.Message);
@@ -72,6 +75,9 @@ internal static class PredictCommand
                     ? "no stored threshold, so no verdicts (give --threshold)"
                     : $"{flagged} defective, {ok.Length - flagged} good ({rule.Describe()}; {rule.Source})"));
             }
+            var warnings = ok.SelectMany(r => r.Warnings ?? []).ToList();
+            foreach (string w in warnings.Take(MaxFailuresShown)) console.Err.WriteLine($"warning: {w}");
+            if (warnings.Count > MaxFailuresShown) console.Err.WriteLine($"warning: … and {warnings.Count - MaxFailuresShown} more (all in scores.json)");
             foreach (var f in failed.Take(MaxFailuresShown)) console.Err.WriteLine($"error: {f.Path}: {f.Message}");
             if (failed.Length > MaxFailuresShown) console.Err.WriteLine($"error: … and {failed.Length - MaxFailuresShown} more (all in scores.json)");
             if (failed.Length > 0) console.Err.WriteLine($"{failed.Length} of {samples.Count} input(s) failed; the others were written (--fail-fast stops at the first).");
@@ -96,7 +102,11 @@ internal static class PredictCommand
     /// <param name="Points">Point clouds: the "x y z score" text file.</param>
     /// <param name="Defective">The <see cref="VerdictRule"/>'s verdict; null without a rule.</param>
     /// <param name="LargestRegion">Pixels (points) of the largest region above the threshold.</param>
-    internal sealed record Row(string Id, string Path, float Score, bool? Defective, int? LargestRegion, int? DefectPixels, string Map, string? Overlay, string? Mask, string? Points = null);
+    /// <param name="Warnings">What the input check noticed (another size or channels than the training images).</param>
+    internal sealed record Row(string Id, string Path, float Score, bool? Defective, int? LargestRegion, int? DefectPixels, string Map, string? Overlay, string? Mask, string? Points = null)
+    {
+        public IReadOnlyList<string>? Warnings { get; init; }
+    }
 
     /// <summary>An input that could not be read or scored.</summary>
     internal sealed record Failed(string Id, string Path, string Message);
@@ -138,11 +148,14 @@ internal static class PredictCommand
         }
     }
 
-    private static Row PredictOne(TrainedModel trained, VerdictRule? rule, Sample sample, string outDir)
+    private static Row PredictOne(TrainedModel trained, VerdictRule? rule, Sample sample, string outDir, long pixelBudget)
     {
         Prediction prediction;
+        IReadOnlyList<string> warnings;
         try
         {
+            // From the header, before the pixels are decoded: the budget and the training images' size, aspect and channels.
+            warnings = trained.CheckInput(sample, pixelBudget);
             prediction = trained.Detector.Predict(sample);
             // Pixel values far outside the trained range (e.g. a float TIFF with huge or non-finite values) can overflow a score.
             if (!float.IsFinite(prediction.Score) || prediction.Map is { } m && !float.IsFinite(m.Max()))
@@ -170,7 +183,8 @@ internal static class PredictCommand
         {
             if (image.Height != map.Height || image.Width != map.Width) image = Resize.Bilinear(image, map.Height, map.Width);
             overlayPath = stem + "_overlay.png";
-            ImageIO.WritePng(overlayPath, HeatmapRenderer.Overlay(image, map, lo, hi, 0.5f));
+            var outline = verdict?.Mask is { } m && m.Height == map.Height && m.Width == map.Width ? m : null;
+            ImageIO.WritePng(overlayPath, PredictionOverlay.Render(image, map, lo, hi, prediction.Score, outline, rule is null ? null : (float)rule.PixelThreshold));
         }
         string? maskPath = null;
         if (verdict?.Mask is { } mask)
@@ -179,7 +193,7 @@ internal static class PredictCommand
             ImageIO.WritePng(maskPath, mask);
         }
         return new Row(sample.Id, sample.GeometryPath ?? sample.Path, prediction.Score, verdict?.Defective, verdict?.LargestRegion, verdict?.DefectPixels,
-            stem + ".tiff", overlayPath, maskPath);
+            stem + ".tiff", overlayPath, maskPath) { Warnings = warnings };
     }
 
     private static JsonObject WriteScores(Row[] rows, Failed[] failures, string outDir, TrainedModel trained, VerdictRule? rule)
@@ -198,6 +212,7 @@ internal static class PredictCommand
             {
                 ["id"] = r.Id, ["path"] = r.Path, ["score"] = r.Score, ["defective"] = r.Defective, ["largest_region"] = r.LargestRegion,
                 ["defect_pixels"] = r.DefectPixels, ["map"] = r.Map, ["overlay"] = r.Overlay, ["mask"] = r.Mask, ["points"] = r.Points,
+                ["warnings"] = r.Warnings is { Count: > 0 } w ? new JsonArray([.. w.Select(x => (JsonNode)x)]) : null,
             }).ToArray()),
             ["failures"] = new JsonArray(failures.Select(f => (JsonNode)new JsonObject { ["id"] = f.Id, ["path"] = f.Path, ["error"] = f.Message }).ToArray()),
         };

@@ -75,8 +75,13 @@ public static class DatasetReader
         if (categories.Count == 0 && unreadable.Count == 0)
         {
             string expected = string.Join("; ", candidates.Select(l => $"{l.Format.ToName()}: {l.Expected}"));
+            // The commonest first attempt: a folder of good images. Say what to do before the list of layouts.
+            int images = DatasetFiles.Images(full).Count;
+            string plain = images == 0 ? "" :
+                $"it holds {images} image(s) directly, like a plain folder of good images: fit them with `inspecta fit --train {path}`, " +
+                $"or move them into a category's good folder ({Path.Combine(path, "<category>", "good")}{Path.DirectorySeparatorChar}…; defect images into <category>/<defect>/) and pass --dataset {path}. ";
             throw InspectaUserException.ForFile(path, forced is null
-                ? $"not a recognised dataset (neither a category folder nor a folder of categories). Expected one of — {expected}."
+                ? $"not a recognised dataset (neither a category folder nor a folder of categories); {plain}Expected one of — {expected}."
                 : $"not a {forced.Format.ToName()} dataset. Expected {expected}.");
         }
         var dataset = new Dataset(full, categories.OrderBy(c => c.Name, StringComparer.Ordinal).ToList()) { Unreadable = unreadable };

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Inspecta.Evaluation.Thresholds;
 
 namespace Inspecta.Detectors;
 
@@ -13,6 +14,9 @@ namespace Inspecta.Detectors;
 /// information only: verdicts come from <see cref="VerdictRule"/> on the pixel threshold.</param>
 public sealed record CalibratedThresholds(string Estimator, float Pixel, float Image, int MinDefectArea, int ValidationImages)
 {
+    /// <summary>The pixel threshold's uncertainty over the choice of validation images (null in files written before it existed).</summary>
+    public ThresholdInterval? PixelInterval { get; init; }
+
     public JsonObject ToJson() => new()
     {
         ["estimator"] = Estimator,
@@ -20,10 +24,12 @@ public sealed record CalibratedThresholds(string Estimator, float Pixel, float I
         ["image"] = Image,
         ["min_defect_area"] = MinDefectArea,
         ["validation_images"] = ValidationImages,
+        ["pixel_interval"] = PixelInterval?.ToJson(),
     };
 
     public static CalibratedThresholds? FromJson(JsonNode? node) => node is JsonObject o
         ? new CalibratedThresholds(o["estimator"]!.GetValue<string>(), o["pixel"]!.GetValue<float>(), o["image"]!.GetValue<float>(),
             o["min_defect_area"]!.GetValue<int>(), o["validation_images"]?.GetValue<int>() ?? 0)
+        { PixelInterval = ThresholdInterval.FromJson(o["pixel_interval"]) }
         : null;
 }

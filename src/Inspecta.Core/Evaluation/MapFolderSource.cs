@@ -99,6 +99,11 @@ public static class MapFolderSource
     /// <summary>Reads one single-channel map and rejects non-finite scores, naming the file and the pixel.</summary>
     public static AnomalyMap ReadMap(string path)
     {
+        // An 8/16-bit TIFF reads as 0–1 (255 → 1.0): the scores' scale, and any threshold on it, would be silently wrong.
+        var info = ImageIO.ReadInfo(path);
+        if (info.BitDepth < 32)
+            throw InspectaUserException.ForFile(path, $"an anomaly map must hold float scores (32- or 64-bit float TIFF), but this TIFF has {info.BitDepth}-bit integer samples, " +
+                "which would read as 0–1 (255 → 1.0) and lose the scores' scale. Write the raw float32 scores (e.g. numpy's astype(np.float32) with tifffile, or `inspecta predict`'s maps).");
         ImageF image = ImageIO.Read(path);
         if (image.Channels != 1)
             throw InspectaUserException.ForFile(path, $"an anomaly map must have one channel, this image has {image.Channels}.");

@@ -52,6 +52,27 @@ public sealed class FeatureSource : IDisposable
         catch { b.Dispose(); throw; }
     }
 
+    /// <summary>Feature cells per side below which a layer's map cannot say where a defect is (a defect region is then a
+    /// quarter of the image or more; 1×1 for global outputs such as logits).</summary>
+    public const int MinCellsPerSide = 4;
+
+    /// <summary>One warning per chosen layer whose map has fewer than <see cref="MinCellsPerSide"/> cells per side at this input size.</summary>
+    public IReadOnlyList<string> CoarseLayerWarnings()
+    {
+        var warnings = new List<string>();
+        foreach (string layer in Layers)
+        {
+            var output = Backbone.Info.Output(layer);
+            int cells = output.Stride <= 0 ? 1 : Math.Max(1, Preprocessing.NetworkSize / output.Stride);
+            if (cells >= MinCellsPerSide) continue;
+            string spatial = string.Join(",", Backbone.Info.Outputs.Where(o => o.Stride > 0 && Preprocessing.NetworkSize / o.Stride >= MinCellsPerSide).Select(o => o.Name));
+            warnings.Add($"layer '{layer}' gives a {cells}×{cells} map at {Preprocessing.NetworkSize} px input" + (output.Stride <= 0 ? " (a global output)" : "") +
+                $": fewer than {MinCellsPerSide} cells per side cannot localise a defect, and the max-area verdict then marks whole images. " +
+                (spatial.Length > 0 ? $"Choose spatial layers (--layers among {spatial})" : "Choose spatial layers") + " or a larger --image-size.");
+        }
+        return warnings;
+    }
+
     public Extracted Extract(Sample sample)
     {
         ImageF image, input;

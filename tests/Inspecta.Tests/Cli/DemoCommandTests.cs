@@ -25,6 +25,13 @@ public class DemoCommandTests
         Assert.Contains("ring (3D, RGB)", run.Stdout);
         // The demo says which method it used, and why.
         Assert.Contains("2D method:", run.Stdout);
+        // Redirected: progress on stderr only, one line per stage, in time order, no ETA.
+        Assert.DoesNotContain("] demo:", run.Stdout);
+        var progress = run.Stderr.Split('\n').Where(l => l.Contains("] demo:", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(progress);
+        var elapsed = progress.Select(l => double.Parse(l[1..l.IndexOf("s]", StringComparison.Ordinal)].Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(elapsed.Order(), elapsed);
+        Assert.DoesNotContain("eta", run.Stderr);
         Assert.True(Directory.GetFiles(tmp["demo/reports"], "*.html").Length >= 2);
         Assert.True(File.Exists(Path.Combine(tmp["demo"], "data", "synthetic-2d", "flange", "train", "good", "000.png")));
         Assert.True(File.Exists(Path.Combine(tmp["demo"], "data", "synthetic-3d", "ring", "train", "good", "xyz", "000.tiff")));

@@ -14,6 +14,17 @@ public class PcCommandTests
         File.ReadAllLines(path).Select(l => l.Split(' ').Select(v => v == "nan" ? float.NaN : float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
 
     [Fact]
+    public void Fpfh_OfAnEmptyPly_IsAUserError()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["empty.ply"], "ply\nformat ascii 1.0\nelement vertex 0\nproperty float x\nproperty float y\nproperty float z\nend_header\n");
+        var r = CliRunner.Run("pc", "fpfh", "--input", tmp["empty.ply"], "--feature-radius", "0.08", "--out", tmp["f.txt"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"{tmp["empty.ply"]}: holds no points", r.Stderr);
+        Assert.False(File.Exists(tmp["f.txt"]));
+    }
+
+    [Fact]
     public void FpfhUsesTheNormalsOfAPlyFileAndMatchesTheLibrary()
     {
         using var tmp = new TempDir();

@@ -25,18 +25,44 @@ public class ProgressOutputTests
     }
 
     [Fact]
-    public void Redirected_PrintsThrottledLinesPerStage_WithoutAnsi()
+    public void Redirected_PrintsOneStderrLinePerStage_InOrder_WithoutEtaOrAnsi()
     {
-        var (console, stdout, _) = Make();
+        var (console, stdout, stderr) = Make();
         Assert.False(console.Interactive);
         Assert.Equal(42, console.RunWithProgress("fit", Work));
-        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var features = lines.Where(l => l.Contains("fit: features")).ToArray();
-        Assert.InRange(features.Length, 10, 12);          // one per 10 %, not one per update
-        Assert.Contains(lines, l => l.Contains("features 1000/1000"));
-        Assert.Contains(lines, l => l.Contains("coreset 3/3"));
+        Assert.Equal("", stdout.ToString());
+        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Matches(@"^\[ *[0-9.]+s\] fit: features 1000/1000 \([0-9.]+ s\)$", lines[0].TrimEnd());
+        Assert.Contains("fit: coreset 3/3", lines[1]);
         Assert.EndsWith("fit: done", lines[^1].TrimEnd());
-        Assert.DoesNotContain('\u001b', stdout.ToString());
+        Assert.DoesNotContain("eta", stderr.ToString());
+        Assert.DoesNotContain('\u001b', stderr.ToString());
+    }
+
+    [Fact]
+    public void ParallelUpdates_AndARepeatedStage_StayOneLineEach_AStageCutShortIsNamed()
+    {
+        var (console, _, stderr) = Make();
+        console.RunWithProgress("demo", p =>
+        {
+            for (int run = 0; run < 2; run++)
+            {
+                int done = 0;
+                Parallel.For(0, 500, _ => p.Report(new ProgressUpdate("predict", Interlocked.Increment(ref done), 500)));
+                p.Report(new ProgressUpdate("predict", 498, 500)); // a worker's late report: not a new run
+                Thread.Sleep(100);
+                p.Report(new ProgressUpdate("features", 4, 4));     // one batch: complete at once, each run
+                Thread.Sleep(100);
+            }
+            p.Report(new ProgressUpdate("report", 2, 5)); // stopped before the end
+            return 0;
+        });
+        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Count(l => l.Contains("demo: predict 500/500", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.Contains("demo: report 2/5", StringComparison.Ordinal) && l.Contains("ended early", StringComparison.Ordinal));
+        Assert.Equal(2, lines.Count(l => l.Contains("demo: features 4/4", StringComparison.Ordinal)));
+        Assert.Equal(6, lines.Length);
     }
 
     [Fact]

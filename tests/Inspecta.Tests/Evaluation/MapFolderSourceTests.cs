@@ -103,6 +103,19 @@ public class MapFolderSourceTests
     }
 
     [Fact]
+    public void RejectsAnEightBitTiff_InsteadOfReading255AsOne()
+    {
+        using var dir = new TempDir();
+        WriteAll(dir, 8, 12);
+        string path = MapFolderSource.MapPath(dir.Path, "toy", Samples[1]);
+        TestTiff.WriteByte(path, 8, 12, Enumerable.Repeat((byte)255, 8 * 12).ToArray());
+        var ex = Assert.Throws<InspectaUserException>(() => MapFolderSource.Load(dir.Path, "toy", Samples, Gt, null, null));
+        Assert.StartsWith(path, ex.Message);
+        Assert.Contains("8-bit integer samples", ex.Message);
+        Assert.Contains("255 → 1.0", ex.Message);
+    }
+
+    [Fact]
     public void RejectsUnreadableTiffNamingTheFile()
     {
         using var dir = new TempDir();

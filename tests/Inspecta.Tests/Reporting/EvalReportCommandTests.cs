@@ -85,7 +85,7 @@ public class EvalReportCommandTests
     }
 
     [Fact]
-    public void Eval_OfAModel_WithReport_WritesTheMapsTheReportNeeds()
+    public void Eval_OfAModel_WithReport_WritesCompressedPreviews_FloatMapsOnlyWithSaveMaps()
     {
         using var tmp = new TempDir();
         string root = BenchCommandTests.WriteDataset(tmp["data"]);
@@ -94,15 +94,32 @@ public class EvalReportCommandTests
         var eval = CliRunner.Run("eval", "--model", tmp["m.inspecta"], "--dataset", root, "--category", "alpha",
             "--json", tmp["e.json"], "--report", tmp["e.html"], "--no-full-size");
         Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
-        // Without --save-maps the maps go beside the report, in the official layout, and the eval JSON points at them.
+        // Without --save-maps: 8-bit PNG previews beside the report, on one recorded scale, their size said; no float maps.
         var test = DatasetReader.Open(root).Get("alpha").Test;
-        Assert.All(test, s => Assert.True(File.Exists(Path.Combine(tmp["e_maps"], "alpha", "test", s.Label, s.Id + ".tiff")), s.Id));
-        Assert.Contains("e_maps", eval.Stdout);
+        Assert.All(test, s => Assert.True(File.Exists(Path.Combine(tmp["e_maps"], "alpha", "test", s.Label, s.Id + ".png")), s.Id));
+        Assert.Empty(Directory.GetFiles(tmp["e_maps"], "*.tiff", SearchOption.AllDirectories));
+        Assert.True(File.Exists(Path.Combine(tmp["e_maps"], "previews.json")));
+        Assert.Matches(@"wrote \d+ map previews \(8-bit PNG, [0-9.]+ MB", eval.Stdout);
+        Assert.Contains("--save-maps", eval.Stdout);
+        var preview = ImageIO.ReadMask(Path.Combine(tmp["e_maps"], "alpha", "test", test[0].Label, test[0].Id + ".png"));
+        Assert.Equal(test[0].ReadImageInfo().Width, preview.Width);
         Assert.Contains(tmp["m.inspecta"], File.ReadAllText(tmp["e.html"]));
-        var again = CliRunner.Run("report", tmp["e.json"], "--out", tmp["again.html"], "--no-full-size");
+        // The eval JSON cannot send `inspecta report` to previews: it says to use --save-maps.
+        var refused = CliRunner.Run("report", tmp["e.json"], "--out", tmp["again.html"], "--no-full-size");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--save-maps", refused.Stderr);
+
+        // With --save-maps: the float maps, and `inspecta report` renders the same numbers again.
+        var full = CliRunner.Run("eval", "--model", tmp["m.inspecta"], "--dataset", root, "--category", "alpha",
+            "--json", tmp["f.json"], "--report", tmp["f.html"], "--no-full-size", "--save-maps", tmp["float"]);
+        Assert.True(full.ExitCode == 0, full.Stderr + full.Stdout);
+        Assert.All(test, s => Assert.True(File.Exists(Path.Combine(tmp["float"], "alpha", "test", s.Label, s.Id + ".tiff")), s.Id));
+        Assert.False(Directory.Exists(tmp["f_maps"]));
+        var again = CliRunner.Run("report", tmp["f.json"], "--out", tmp["again.html"], "--no-full-size");
         Assert.True(again.ExitCode == 0, again.Stderr + again.Stdout);
-        string pixelAuroc = Row(File.ReadAllText(tmp["e.html"]), "pixel AUROC");
+        string pixelAuroc = Row(File.ReadAllText(tmp["f.html"]), "pixel AUROC");
         Assert.NotEmpty(pixelAuroc);
         Assert.Equal(pixelAuroc, Row(File.ReadAllText(tmp["again.html"]), "pixel AUROC"));
+        Assert.Equal(pixelAuroc, Row(File.ReadAllText(tmp["e.html"]), "pixel AUROC"));
     }
 }

@@ -12,7 +12,7 @@ namespace Inspecta.Detectors.Btf;
 /// scored by a PatchCore memory bank (greedy coreset, nearest-neighbour distance, re-weighted image score).
 /// Patch scores are upsampled to every pixel of the scan, invalid pixels included.
 /// </summary>
-public sealed class BtfDetector : IAnomalyDetector
+public sealed class BtfDetector : IAnomalyDetector, IFitWarnings
 {
     public const string RawId = "btf-raw", FpfhId = "btf-fpfh", FpfhRgbId = "btf-fpfh-rgb";
     public const int DefaultInputSize = 224;
@@ -22,6 +22,9 @@ public sealed class BtfDetector : IAnomalyDetector
     private readonly IReadOnlyList<string>? _layers;
     private readonly PatchEmbedder _embedder = new(RgbDimension, RgbDimension);
     private FeatureSource? _source;
+
+    /// <summary>Layers too coarse to localise (see <see cref="FeatureSource.CoarseLayerWarnings"/>).</summary>
+    public IReadOnlyList<string> FitWarnings => _source?.CoarseLayerWarnings() ?? [];
     private PatchMemoryBank? _bank;
 
     public BtfFeatures Features { get; }

@@ -18,7 +18,7 @@ namespace Inspecta.Detectors.FeatureDictionary;
 /// So that border patches do not carry the network's zero padding, the image is mirrored by a margin first
 /// (see <see cref="ReflectMargin"/>).
 /// </summary>
-public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable
+public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable, IFitWarnings
 {
     public const string MethodId = "feature-dictionary";
     public const int DefaultImageSize = 256;
@@ -36,6 +36,9 @@ public sealed class FeatureDictionaryDetector : IAnomalyDetector, IDisposable
     private readonly double _pcaVariance;
 
     private FeatureSource? _source;
+
+    /// <summary>Layers too coarse to localise (see <see cref="FeatureSource.CoarseLayerWarnings"/>).</summary>
+    public IReadOnlyList<string> FitWarnings => _source?.CoarseLayerWarnings() ?? [];
     private string? _layer;
     private PrincipalComponents? _pca;
     private float[]? _centres; // K × M in PCA space

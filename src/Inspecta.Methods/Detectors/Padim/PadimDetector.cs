@@ -12,7 +12,7 @@ namespace Inspecta.Detectors.Padim;
 /// a seeded random channel subset, modelled by one Gaussian per position (covariance + 0.01·I); the
 /// anomaly map is the Mahalanobis distance, smoothed with σ = 4.
 /// </summary>
-public sealed class PadimDetector : IAnomalyDetector, IBatchPredictor, IDisposable
+public sealed class PadimDetector : IAnomalyDetector, IBatchPredictor, IDisposable, IFitWarnings
 {
     public const string MethodId = "padim";
     public const float Epsilon = 0.01f;
@@ -24,6 +24,9 @@ public sealed class PadimDetector : IAnomalyDetector, IBatchPredictor, IDisposab
     private readonly Preprocessing _preprocessing;
     private readonly int? _requestedChannels;
     private FeatureSource? _source;
+
+    /// <summary>Layers too coarse to localise (see <see cref="FeatureSource.CoarseLayerWarnings"/>).</summary>
+    public IReadOnlyList<string> FitWarnings => _source?.CoarseLayerWarnings() ?? [];
     private int[] _channels = [];
     private float[] _mean = [];     // P × d
     private float[] _cholesky = []; // primal: P × d(d+1)/2 factors of Σ; dual: P × N(N+1)/2 factors of εI + B·Bᵀ

@@ -12,7 +12,7 @@ namespace Inspecta.Detectors.PatchCore;
 /// locally aware patch features from good images, reduced by greedy k-center coreset; a test patch's
 /// score is its exact L2 distance to the nearest bank patch.
 /// </summary>
-public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisposable
+public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisposable, IFitWarnings
 {
     public const string MethodId = "patchcore";
     public const int Dimension = 1024;
@@ -23,6 +23,9 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
     private readonly Preprocessing _preprocessing;
     private readonly PatchEmbedder _embedder;
     private FeatureSource? _source;
+
+    /// <summary>Layers too coarse to localise (see <see cref="FeatureSource.CoarseLayerWarnings"/>).</summary>
+    public IReadOnlyList<string> FitWarnings => _source?.CoarseLayerWarnings() ?? [];
     private PatchMemoryBank? _bank;
 
     public string Method => MethodId;

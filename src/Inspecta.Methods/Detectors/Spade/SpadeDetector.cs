@@ -13,7 +13,7 @@ namespace Inspecta.Detectors.Spade;
 /// its K = 50 nearest training images; the map is, per position, the distance to the nearest (κ = 1)
 /// patch feature among those K images' feature maps, smoothed with σ = 4.
 /// </summary>
-public sealed class SpadeDetector : IAnomalyDetector, IBatchPredictor, IDisposable
+public sealed class SpadeDetector : IAnomalyDetector, IBatchPredictor, IDisposable, IFitWarnings
 {
     public const string MethodId = "spade";
     public const int DefaultTopImages = 50;
@@ -23,6 +23,9 @@ public sealed class SpadeDetector : IAnomalyDetector, IBatchPredictor, IDisposab
     private readonly IReadOnlyList<string>? _layers;
     private readonly Preprocessing _preprocessing;
     private FeatureSource? _source;
+
+    /// <summary>Layers too coarse to localise (see <see cref="FeatureSource.CoarseLayerWarnings"/>).</summary>
+    public IReadOnlyList<string> FitWarnings => _source?.CoarseLayerWarnings() ?? [];
     private float[] _gallery = [];  // N × P × D patch features
     private float[] _global = [];   // N × G global features
     private int _images, _positions, _dim, _globalDim, _gridH, _gridW;

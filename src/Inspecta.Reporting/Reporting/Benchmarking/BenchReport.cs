@@ -64,8 +64,18 @@ public sealed record BenchReport(MachineInfo Machine, string Command, DateTime S
             foreach (var r in split) md.Append(CultureInfo.InvariantCulture, $"- {r.Category} / {(r.Backbone is null ? r.Method : $"{r.Method} ({r.Backbone})")}: {r.Stages}\n");
         }
         if (!PeakRssPerRow) md.Append("\nPeak RSS is the process-lifetime peak (per-row reset unavailable on this OS).\n");
+        md.Append('\n').Append(TimingNote).Append('\n');
         return md.ToString();
     }
+
+    /// <summary>What the time columns include, printed under every table so that a figure quoted elsewhere says it too.</summary>
+    public const string TimingNote =
+        "What is timed: *fit s* = the method's fit on the train images plus threshold calibration on the validation images " +
+        "(backbone already open; process start, dataset listing and writing the model excluded). *ms/img* = one `Predict` of an " +
+        "already decoded image at batch size 1 after the warm-up images, in this process; image decoding is excluded (its median is " +
+        "the `decode` stage of the split above). `inspecta predict` adds per image the decode, writing the float map and the overlay " +
+        "and mask PNGs, and per run the process start and model load, so it takes longer per image than these columns, most of all " +
+        "on few images; figures depend on the load average shown above.";
 
     private static void AppendRow(StringBuilder md, BenchRow r, string metrics, int metricColumns)
     {

@@ -73,7 +73,8 @@ public class BenchCommandTests
         Assert.Contains("| beta | variation |", md);
         Assert.Contains("Load average", md);
         Assert.Contains("| alpha | variation |", r.Stdout);   // the table is the command's result
-        Assert.True(r.Stdout.Contains("bench: alpha/variation predict 8/8"), r.Stdout);   // redirected: plain progress lines per row
+        Assert.True(r.Stderr.Contains("bench: alpha/variation predict 8/8"), r.Stderr);   // redirected: one progress line per stage, on stderr
+        Assert.DoesNotContain("bench: alpha/variation", r.Stdout);
     }
 
     [Fact]
@@ -164,5 +165,28 @@ public class BenchCommandTests
         var alpha = CliRunner.Run("bench", "--dataset", root, "--categories", "alpha", "--methods", "variation", "-q");
         Assert.True(alpha.ExitCode == 0, alpha.Stderr);
         Assert.Contains("| alpha | variation |", alpha.Stdout);
+    }
+}
+
+/// <summary>README.md's speed figures come from one command that says what its time columns include.</summary>
+public class ReadmeBenchTests
+{
+    [Fact]
+    public void Readme_RunsPatchCoreAtBothCoresets_AndSaysWhatIsTimed()
+    {
+        using var tmp = new TempDir();
+        string root = BenchCommandTests.WriteDataset(tmp["data"]);
+        var r = CliRunner.Run("bench", "--readme", "--dataset", root, "--categories", "alpha", "--warmup", "1", "--json", tmp["b.json"]);
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        var rows = JsonNode.Parse(File.ReadAllText(tmp["b.json"]))!["rows"]!.AsArray();
+        Assert.Equal(["patchcore", "patchcore-1%"], rows.Select(x => x!["label"]?.GetValue<string>() ?? x!["method"]!.GetValue<string>()));
+        Assert.Contains("What is timed:", r.Stdout);
+        Assert.Contains("image decoding is excluded", r.Stdout);
+        Assert.Contains("`inspecta predict` adds", r.Stdout);
+        Assert.Contains("bench --readme", r.Stdout); // the command line is part of the table's header
+
+        var mixed = CliRunner.Run("bench", "--readme", "--methods", "variation", "--dataset", root);
+        Assert.Equal(2, mixed.ExitCode);
+        Assert.Contains("leave out --methods", mixed.Stderr);
     }
 }
