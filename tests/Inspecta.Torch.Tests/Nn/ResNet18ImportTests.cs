@@ -3,6 +3,7 @@ using Inspecta.Tests.Infrastructure;
 using Inspecta.Torch.Nn;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Inspecta.Torch.Tests.Nn;
