@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using Inspecta.Persistence;
+using Inspecta.Torch.Methods.Distillation;
+using Inspecta.Torch.Nn;
+using Inspecta.Torch.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Inspecta.Torch.Methods.Stfpm;
+
+/// <summary>
+/// STFPM: a ResNet-18 student of the teacher's architecture, trained from scratch on good images so that its layer1–3
+/// features match the teacher's after L2 normalisation along channels (loss: per layer the mean over positions of
+/// ½‖F̂ₜ − F̂ₛ‖² = 1 − cos, summed over layers). Map: per layer 1 − cos per position, zoomed bilinearly to the working
+/// square, multiplied over the layers; image score = the map's maximum.
+/// </summary>
+public sealed class StfpmDetector(StfpmOptions options) : DistillationDetector<StfpmOptions>(options)
+{
+    public override string Method => StfpmMethod.MethodId;
+
+    protected override IReadOnlyList<(string Name, nn.Module Module)> BuildNetworks() => [("student", new ResNet18(inputAdapter: false, "student"))];
+
+    protected override ITrainingTask CreateTask(ResNet18 teacher, IReadOnlyList<(string Name, nn.Module Module)> networks, TrainingOptions training,
+        JsonObject architecture)
+    {
+        var student = (ResNet18)networks[0].Module;
+        var optimizer = Optimizers.Create(training.Optimizer, student.parameters(), training.LearningRate, training.WeightDecay);
+        return new StfpmTask(teacher, student, optimizer, architecture);
+    }
+
+    protected override Tensor Map(ResNet18 teacher, IReadOnlyList<(string Name, nn.Module Module)> networks, Tensor input)
+    {
+        var t = teacher.forward(input);
+        var s = ((ResNet18)networks[0].Module).forward(input);
+        Tensor? map = null;
+        for (int l = 0; l < t.Length; l++)
+        {
+            var layer = ToWorkingSize(CosineDistance(t[l], s[l]));
+            map = map is null ? layer : map * layer;
+        }
+        return map!;
+    }
+
+    public static StfpmDetector Load(ModelReader reader, StfpmOptions options) => Load(new StfpmDetector(options), reader);
+
+    /// <summary>The feature-pyramid matching loss of one batch.</summary>
+    internal static Tensor Loss(Tensor[] teacher, Tensor[] student)
+    {
+        Tensor? loss = null;
+        for (int l = 0; l < teacher.Length; l++)
+        {
+            var term = CosineDistance(teacher[l], student[l]).mean();
+            loss = loss is null ? term : loss + term;
+        }
+        return loss!;
+    }
+}
