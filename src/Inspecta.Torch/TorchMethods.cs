@@ -1,6 +1,7 @@
 using Inspecta.Detectors.Registry;
 using Inspecta.Torch.Methods.Autoencoder;
 using Inspecta.Torch.Methods.FAnoGan;
+using Inspecta.Torch.Methods.ReverseDistillation;
 using Inspecta.Torch.Methods.Stfpm;
 
 [assembly: MethodProvider(typeof(Inspecta.Torch.TorchMethods))]
@@ -18,5 +19,6 @@ public sealed class TorchMethods : IMethodProvider
         new AutoencoderMethod<VaeOptions>("Variational autoencoder: the same networks with a variational bottleneck, map = squared reconstruction error"),
         new FAnoGanMethod(),
         new StfpmMethod(),
+        new ReverseDistillationMethod(),
     ];
 }

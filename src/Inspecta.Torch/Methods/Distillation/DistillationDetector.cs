@@ -121,6 +121,18 @@ public abstract class DistillationDetector<TOptions> : IAnomalyDetector where TO
     protected Tensor ToWorkingSize(Tensor map) =>
         nn.functional.interpolate(map, [Size, Size], mode: InterpolationMode.Bilinear, align_corners: false);
 
+    /// <summary>The multi-scale cosine loss: per scale the mean over positions of 1 − cos, summed over scales.</summary>
+    protected static Tensor PyramidLoss(Tensor[] a, Tensor[] b)
+    {
+        Tensor? loss = null;
+        for (int l = 0; l < a.Length; l++)
+        {
+            var term = CosineDistance(a[l], b[l]).mean();
+            loss = loss is null ? term : loss + term;
+        }
+        return loss!;
+    }
+
     /// <summary>Per-position 1 − cosine similarity along channels: N×C×h×w pairs → N×1×h×w.</summary>
     protected static Tensor CosineDistance(Tensor a, Tensor b) =>
         1 - nn.functional.cosine_similarity(a, b, dim: 1).unsqueeze(1);

@@ -25,7 +25,7 @@ public sealed class StfpmDetector(StfpmOptions options) : DistillationDetector<S
     {
         var student = (ResNet18)networks[0].Module;
         var optimizer = Optimizers.Create(training.Optimizer, student.parameters(), training.LearningRate, training.WeightDecay);
-        return new StfpmTask(teacher, student, optimizer, architecture);
+        return new DistillationTask("student", teacher, networks, optimizer, architecture, (t, x) => PyramidLoss(t, student.forward(x)));
     }
 
     protected override Tensor Map(ResNet18 teacher, IReadOnlyList<(string Name, nn.Module Module)> networks, Tensor input)
@@ -42,16 +42,4 @@ public sealed class StfpmDetector(StfpmOptions options) : DistillationDetector<S
     }
 
     public static StfpmDetector Load(ModelReader reader, StfpmOptions options) => Load(new StfpmDetector(options), reader);
-
-    /// <summary>The feature-pyramid matching loss of one batch.</summary>
-    internal static Tensor Loss(Tensor[] teacher, Tensor[] student)
-    {
-        Tensor? loss = null;
-        for (int l = 0; l < teacher.Length; l++)
-        {
-            var term = CosineDistance(teacher[l], student[l]).mean();
-            loss = loss is null ? term : loss + term;
-        }
-        return loss!;
-    }
 }
