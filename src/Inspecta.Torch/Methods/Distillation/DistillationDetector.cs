@@ -121,6 +121,14 @@ public abstract class DistillationDetector<TOptions> : IAnomalyDetector where TO
     protected Tensor ToWorkingSize(Tensor map) =>
         nn.functional.interpolate(map, [Size, Size], mode: InterpolationMode.Bilinear, align_corners: false);
 
+    /// <summary>Per scale 1 − cos per position, zoomed to the working square, folded with <paramref name="combine"/> (product, sum).</summary>
+    protected Tensor ScaleMaps(Tensor[] a, Tensor[] b, Func<Tensor, Tensor, Tensor> combine)
+    {
+        var map = ToWorkingSize(CosineDistance(a[0], b[0]));
+        for (int l = 1; l < a.Length; l++) map = combine(map, ToWorkingSize(CosineDistance(a[l], b[l])));
+        return map;
+    }
+
     /// <summary>The multi-scale cosine loss: per scale the mean over positions of 1 − cos, summed over scales.</summary>
     protected static Tensor PyramidLoss(Tensor[] a, Tensor[] b)
     {

@@ -38,14 +38,7 @@ public sealed class ReverseDistillationDetector(ReverseDistillationOptions optio
     protected override Tensor Map(ResNet18 teacher, IReadOnlyList<(string Name, nn.Module Module)> networks, Tensor input)
     {
         var t = teacher.forward(input);
-        var d = Restore(networks, t);
-        Tensor? map = null;
-        for (int l = 0; l < t.Length; l++)
-        {
-            var layer = ToWorkingSize(CosineDistance(t[l], d[l]));
-            map = map is null ? layer : map + layer;
-        }
-        return map!;
+        return ScaleMaps(t, Restore(networks, t), (m, l) => m + l);
     }
 
     public static ReverseDistillationDetector Load(ModelReader reader, ReverseDistillationOptions options) => Load(new ReverseDistillationDetector(options), reader);

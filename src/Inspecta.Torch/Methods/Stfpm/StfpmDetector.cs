@@ -28,18 +28,8 @@ public sealed class StfpmDetector(StfpmOptions options) : DistillationDetector<S
         return new DistillationTask("student", teacher, networks, optimizer, architecture, (t, x) => PyramidLoss(t, student.forward(x)));
     }
 
-    protected override Tensor Map(ResNet18 teacher, IReadOnlyList<(string Name, nn.Module Module)> networks, Tensor input)
-    {
-        var t = teacher.forward(input);
-        var s = ((ResNet18)networks[0].Module).forward(input);
-        Tensor? map = null;
-        for (int l = 0; l < t.Length; l++)
-        {
-            var layer = ToWorkingSize(CosineDistance(t[l], s[l]));
-            map = map is null ? layer : map * layer;
-        }
-        return map!;
-    }
+    protected override Tensor Map(ResNet18 teacher, IReadOnlyList<(string Name, nn.Module Module)> networks, Tensor input) =>
+        ScaleMaps(teacher.forward(input), ((ResNet18)networks[0].Module).forward(input), (m, l) => m * l);
 
     public static StfpmDetector Load(ModelReader reader, StfpmOptions options) => Load(new StfpmDetector(options), reader);
 }
