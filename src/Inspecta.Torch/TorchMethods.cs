@@ -1,6 +1,8 @@
 using Inspecta.Detectors.Registry;
 using Inspecta.Torch.Methods.Autoencoder;
 using Inspecta.Torch.Methods.FAnoGan;
+using Inspecta.Torch.Methods.ReverseDistillation;
+using Inspecta.Torch.Methods.Stfpm;
 
 [assembly: MethodProvider(typeof(Inspecta.Torch.TorchMethods))]
 
@@ -16,5 +18,7 @@ public sealed class TorchMethods : IMethodProvider
         new AutoencoderMethod<SsimAutoencoderOptions>("SSIM autoencoder (Bergmann et al.): conv autoencoder with an SSIM loss, map = 1 − per-pixel SSIM (window 11)"),
         new AutoencoderMethod<VaeOptions>("Variational autoencoder: the same networks with a variational bottleneck, map = squared reconstruction error"),
         new FAnoGanMethod(),
+        new StfpmMethod(),
+        new ReverseDistillationMethod(),
     ];
 }

@@ -52,6 +52,52 @@ public class TrainedMethodsCliTests
         Assert.InRange(auroc, 0, 1);
     }
 
+    [Theory]
+    [InlineData("stfpm")]
+    [InlineData("reverse-distillation")]
+    public void TeacherStudentFitPredictEvalEndToEnd(string method)
+    {
+        // No --backbone: the built-in resnet18 (derived into the test model cache) is the teacher.
+        using var tmp = new TempDir();
+        string data = Synth(tmp, 4);
+        string model = tmp["m.inspecta"];
+        var fit = CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", method, "--epochs", "2", "--image-size", "64",
+            "--samples-per-epoch", "8", "--batch-size", "4", "--threads", "1", "--out", model, "--json");
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        Assert.Equal(2, JsonNode.Parse(fit.Stdout)!["history"]!.AsArray().Count);
+        Assert.Matches(@"epoch 2/2: loss [0-9.eE+-]+, validation", fit.Stderr);
+        Assert.Empty(Directory.GetFiles(tmp.Path, "m.inspecta.checkpoint*"));
+        var reader = Inspecta.Persistence.ModelReader.Open(model);
+        Assert.Equal(Inspecta.Features.ModelCache.Sha256Of(TestBackbones.ResNet18), reader.Parameters["backbone"]!["sha256"]!.GetValue<string>());
+
+        var predict = CliRunner.Run("predict", "--model", model, "--input", Path.Combine(data, "tiles", "test"), "--out", tmp["out"]);
+        Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
+        Assert.NotEmpty(Directory.GetFiles(tmp["out"], "*.tiff", SearchOption.AllDirectories));
+
+        var eval = CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--json", tmp["metrics.json"]);
+        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
+        Assert.InRange(JsonNode.Parse(File.ReadAllText(tmp["metrics.json"]))!["pixel_auroc"]!.GetValue<double>(), 0, 1);
+    }
+
+    [Fact]
+    public void TeacherStudentBadInputIsAUserError()
+    {
+        using var tmp = new TempDir();
+        string data = Synth(tmp, 2);
+        var r = CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "reverse-distillation", "--image-size", "48", "--out", tmp["m.inspecta"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--image-size must be a multiple of 32", r.Stderr);
+        // A teacher file of another layout: the package's original graph (a ResNet-18 with layer4 and the CNTK input).
+        string foreign = Inspecta.Features.ResNet18Package.Locate().Model;
+        r = CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "stfpm", "--image-size", "32", "--epochs", "1",
+            "--backbone", foreign, "--out", tmp["m.inspecta"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(foreign, r.Stderr);
+        Assert.Contains("not the built-in ResNet-18 layout", r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr);
+        Assert.False(File.Exists(tmp["m.inspecta"]));
+    }
+
     [Fact]
     public void ThreadsAreRecordedInTheModel()
     {
