@@ -45,19 +45,9 @@ public sealed unsafe partial class ExactNearestNeighbours
             }
         });
 
-        int blocks = (panels + PanelsPerBlock - 1) / PanelsPerBlock;
-        int splits = BankSplits(blocks, sliverCount);
-        int cap = Math.Max(64, 2 * k + 32);
-        var lists = NewLists(splits, queryCount);
-
-        Parallel.For(0, blocks * splits, ParallelOptions, task =>
+        ScanTasks(panels, mr, sliverCount, queryCount, k, windows, (sliverBegin, sliverEnd, panelBegin, panelEnd, mine) =>
         {
-            int block = task / splits, split = task % splits;
-            int sliverBegin = (int)((long)sliverCount * split / splits), sliverEnd = (int)((long)sliverCount * (split + 1) / splits);
-            int panelBegin = block * PanelsPerBlock, panelEnd = Math.Min(panels, panelBegin + PanelsPerBlock);
             int* tile = stackalloc int[mr * nr];
-            CandidateList[] mine = lists[split];
-            for (int i = panelBegin * mr, end = Math.Min(queryCount, panelEnd * mr); i < end; i++) mine[i] = new CandidateList(k, windows[i], cap);
             fixed (int* pq = packedQ)
             fixed (int* pb = _packedPairs)
             fixed (float* bn = _bankNorms)
@@ -78,9 +68,7 @@ public sealed unsafe partial class ExactNearestNeighbours
                     }
                 }
             }
-        });
-
-        RerankAll(queries, queryCount, k, distances, indices, lists, cap);
+        }, queries, distances, indices);
     }
 
     /// <summary>Fused epilogue: approx d² = ‖q′‖² + ‖b′‖² − 2·s_q·s_b·(q̂·b̂) per tile entry; offers the promising ones.</summary>
@@ -100,14 +88,7 @@ public sealed unsafe partial class ExactNearestNeighbours
                 Vector256<float> scale = minusTwoScale * Vector256.Load(bs + bank0 + j);
                 Vector256<float> approx = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Vector256.Load(dots + j)), scale,
                     qv + Vector256.Load(bn + bank0 + j));
-                uint hits = Vector256.LessThanOrEqual(approx, Vector256.Create(list.Threshold)).ExtractMostSignificantBits();
-                while (hits != 0)
-                {
-                    int lane = System.Numerics.BitOperations.TrailingZeroCount(hits);
-                    hits &= hits - 1;
-                    float v = approx.GetElement(lane);
-                    if (v <= list.Threshold && (allowed == null || allowed[bank0 + j + lane] != 0)) list.Add(v, bank0 + j + lane);
-                }
+                Offer(list, approx, bank0 + j, allowed);
             }
         }
     }

@@ -207,19 +207,9 @@ public sealed unsafe partial class ExactNearestNeighbours
             }
         });
 
-        int blocks = (panels + PanelsPerBlock - 1) / PanelsPerBlock;
-        int splits = BankSplits(blocks, sliverCount);
-        int cap = Math.Max(64, 2 * k + 32);
-        var lists = NewLists(splits, queryCount);
-
-        Parallel.For(0, blocks * splits, ParallelOptions, task =>
+        ScanTasks(panels, mr, sliverCount, queryCount, k, windows, (sliverBegin, sliverEnd, panelBegin, panelEnd, mine) =>
         {
-            int block = task / splits, split = task % splits;
-            int sliverBegin = (int)((long)sliverCount * split / splits), sliverEnd = (int)((long)sliverCount * (split + 1) / splits);
-            int panelBegin = block * PanelsPerBlock, panelEnd = Math.Min(panels, panelBegin + PanelsPerBlock);
             float* tile = stackalloc float[mr * nr];
-            CandidateList[] mine = lists[split];
-            for (int i = panelBegin * mr, end = Math.Min(queryCount, panelEnd * mr); i < end; i++) mine[i] = new CandidateList(k, windows[i], cap);
             fixed (float* pq = packedQ)
             fixed (float* pb = _packed)
             fixed (float* bn = _bankNorms)
@@ -234,12 +224,37 @@ public sealed unsafe partial class ExactNearestNeighbours
                     {
                         MicroKernel.Run(pq + (long)p * dim * mr, sliver, dim, tile, accumulate: false);
                         int rows = Math.Min(mr, queryCount - p * mr);
-                        Collect(tile, rows, p * mr, s * nr, qn, bn, ok, lists[split]);
+                        Collect(tile, rows, p * mr, s * nr, qn, bn, ok, mine);
                     }
                 }
             }
-        });
+        }, queries, distances, indices);
+    }
 
+    /// <summary>One task's share of the candidate pass: bank slivers [begin, end) against query panels [begin, end).</summary>
+    private delegate void ScanBody(int sliverBegin, int sliverEnd, int panelBegin, int panelEnd, CandidateList[] lists);
+
+    /// <summary>
+    /// Runs the candidate pass as query blocks × bank splits tasks (each split has its own candidate lists, so tasks
+    /// never share state), then re-ranks every query's candidates exactly.
+    /// </summary>
+    private void ScanTasks(int panels, int mr, int sliverCount, int queryCount, int k, double[] windows, ScanBody body,
+        nint queries, nint distances, nint indices)
+    {
+        int blocks = (panels + PanelsPerBlock - 1) / PanelsPerBlock;
+        int splits = BankSplits(blocks, sliverCount);
+        int cap = Math.Max(64, 2 * k + 32);
+        var lists = new CandidateList[splits][];
+        for (int s = 0; s < splits; s++) lists[s] = new CandidateList[queryCount];
+        Parallel.For(0, blocks * splits, ParallelOptions, task =>
+        {
+            int block = task / splits, split = task % splits;
+            int sliverBegin = (int)((long)sliverCount * split / splits), sliverEnd = (int)((long)sliverCount * (split + 1) / splits);
+            int panelBegin = block * PanelsPerBlock, panelEnd = Math.Min(panels, panelBegin + PanelsPerBlock);
+            CandidateList[] mine = lists[split];
+            for (int i = panelBegin * mr, end = Math.Min(queryCount, panelEnd * mr); i < end; i++) mine[i] = new CandidateList(k, windows[i], cap);
+            body(sliverBegin, sliverEnd, panelBegin, panelEnd, mine);
+        });
         RerankAll(queries, queryCount, k, distances, indices, lists, cap);
     }
 
@@ -250,13 +265,6 @@ public sealed unsafe partial class ExactNearestNeighbours
         int splits = Math.Max(1, (4 * threads + blocks - 1) / blocks);
         while ((blocks * splits) % threads != 0 && splits < 4 * threads) splits++;   // equal-sized tasks, no idle tail
         return Math.Min(splits, sliverCount);
-    }
-
-    private static CandidateList[][] NewLists(int splits, int queryCount)
-    {
-        var lists = new CandidateList[splits][];
-        for (int s = 0; s < splits; s++) lists[s] = new CandidateList[queryCount];
-        return lists;
     }
 
     private void RerankAll(nint queries, int queryCount, int k, nint distances, nint indices, CandidateList[][] lists, int cap)
@@ -284,15 +292,22 @@ public sealed unsafe partial class ExactNearestNeighbours
             for (int j = 0; j < nr; j += 8)
             {
                 Vector256<float> approx = Vector256.FusedMultiplyAdd(Vector256.Load(dots + j), minusTwo, qv + Vector256.Load(bn + bank0 + j));
-                uint hits = Vector256.LessThanOrEqual(approx, Vector256.Create(list.Threshold)).ExtractMostSignificantBits();
-                while (hits != 0)
-                {
-                    int lane = System.Numerics.BitOperations.TrailingZeroCount(hits);
-                    hits &= hits - 1;
-                    float v = approx.GetElement(lane);
-                    if (v <= list.Threshold && (allowed == null || allowed[bank0 + j + lane] != 0)) list.Add(v, bank0 + j + lane);
-                }
+                Offer(list, approx, bank0 + j, allowed);
             }
+        }
+    }
+
+    /// <summary>Adds the lanes of <paramref name="approx"/> (bank rows bank0..bank0+7) that pass the list's threshold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Offer(CandidateList list, Vector256<float> approx, int bank0, byte* allowed)
+    {
+        uint hits = Vector256.LessThanOrEqual(approx, Vector256.Create(list.Threshold)).ExtractMostSignificantBits();
+        while (hits != 0)
+        {
+            int lane = System.Numerics.BitOperations.TrailingZeroCount(hits);
+            hits &= hits - 1;
+            float v = approx.GetElement(lane);
+            if (v <= list.Threshold && (allowed == null || allowed[bank0 + lane] != 0)) list.Add(v, bank0 + lane);
         }
     }
 
