@@ -16,17 +16,29 @@ namespace Inspecta.Search;
 /// force scan with <see cref="ExactDistance"/>: sorted by exact squared distance, ties by lower bank index.</para>
 /// <para>Thread-safe: <see cref="Search"/> keeps all its state local and runs multithreaded itself.</para>
 /// </remarks>
-public sealed unsafe class ExactNearestNeighbours
+public sealed unsafe partial class ExactNearestNeighbours
 {
     /// <summary>Query micro-panels per task: 8 × Mr queries share each bank sliver while it is in cache.</summary>
     private const int PanelsPerBlock = 8;
 
     private readonly float[] _bank;
-    private readonly float[] _packed;      // sliver s at [s*dim*Nr], k-major
+    private readonly bool _fixedPoint;     // candidate pass on Int16MicroKernel instead of MicroKernel
+    private readonly int _nr;              // bank rows per sliver of the selected kernel
+    private readonly float[]? _packed;     // float path: sliver s at [s*dim*Nr], k-major
+    private readonly int[]? _packedPairs;  // fixed-point path: sliver s at [s*pairs*Nr], pair-major
+    private readonly float[]? _bankScales; // fixed-point path: per row; 0 in padding
+    private readonly double _maxResidual;  // fixed-point path: max ‖b′ − s_b·b̂‖
+    private readonly int _levels;          // fixed-point path: |quantised value| ≤ this
     private readonly float[] _bankNorms;   // padded to slivers*Nr; NaN in padding so it is never a candidate
-    private readonly double _maxBankNorm;  // of centred rows
+    private readonly double _maxBankNorm;  // max squared norm of centred rows
     private readonly float[] _mean;        // bank mean: the expansion runs on centred vectors
     private readonly int _slivers;
+
+    /// <summary>Which candidate-pass kernel an index uses; results are identical, only the speed differs.</summary>
+    internal enum Kernel { Auto, Float, FixedPoint }
+
+    /// <summary>True when this index runs the 16-bit fixed-point candidate pass.</summary>
+    internal bool UsesFixedPoint => _fixedPoint;
 
     /// <summary>Number of bank vectors.</summary>
     public int Count { get; }
@@ -39,7 +51,10 @@ public sealed unsafe class ExactNearestNeighbours
 
     /// <summary>Builds the index: packs the bank for the kernel and precomputes squared norms.</summary>
     /// <param name="bank">Row-major count×dim, finite values.</param>
-    public ExactNearestNeighbours(float[] bank, int count, int dim)
+    public ExactNearestNeighbours(float[] bank, int count, int dim) : this(bank, count, dim, Kernel.Auto) { }
+
+    /// <summary>As the public constructor, with the candidate-pass kernel chosen (tests compare both).</summary>
+    internal ExactNearestNeighbours(float[] bank, int count, int dim, Kernel kernel)
     {
         ArgumentNullException.ThrowIfNull(bank);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
@@ -50,31 +65,46 @@ public sealed unsafe class ExactNearestNeighbours
         _bank = bank;
         Count = count;
         Dimension = dim;
-        int nr = MicroKernel.Nr;
+        if (kernel == Kernel.FixedPoint && !Int16MicroKernel.IsSupported) throw new PlatformNotSupportedException("the fixed-point kernel needs AVX2");
+        _fixedPoint = kernel == Kernel.FixedPoint || (kernel == Kernel.Auto && Int16MicroKernel.IsSupported);
+        int nr = _nr = _fixedPoint ? Int16MicroKernel.Nr : MicroKernel.Nr;
         _slivers = (count + nr - 1) / nr;
-        _packed = new float[(long)_slivers * dim * nr];
         _bankNorms = new float[_slivers * nr];
         _bankNorms.AsSpan(count).Fill(float.NaN);
 
         // Centre on the bank mean: distances do not change, but the norms in the fp32 expansion (and with them
         // its rounding error and the candidate window) shrink to the spread of the data.
         _mean = ColumnMean(bank, count, dim);
-        double maxNorm = 0;
+        double maxNorm = 0, maxResidual = 0;
         object gate = new();
-        Parallel.For(0, _slivers, ParallelOptions, () => 0.0, (s, _, localMax) =>
+        int pairs = FixedPointPanels.Pairs(dim);
+        if (_fixedPoint)
+        {
+            _levels = Int16MicroKernel.Levels(2 * pairs);
+            _packedPairs = new int[(long)_slivers * pairs * nr];
+            _bankScales = new float[_slivers * nr];
+        }
+        else _packed = new float[(long)_slivers * dim * nr];
+        Parallel.For(0, _slivers, ParallelOptions, () => (0.0, 0.0), (s, _, local) =>
         {
             Span<double> norms = stackalloc double[nr];
-            PackCentred(bank, count, dim, s * nr, nr, _mean, _packed.AsSpan(s * dim * nr, dim * nr), norms);
+            Span<double> residuals = stackalloc double[nr];
+            if (_fixedPoint)
+                FixedPointPanels.Pack(bank, count, dim, s * nr, nr, _mean, _levels, _packedPairs.AsSpan(s * pairs * nr, pairs * nr),
+                    _bankScales.AsSpan(s * nr, nr), norms, residuals);
+            else
+                PackCentred(bank, count, dim, s * nr, nr, _mean, _packed.AsSpan(s * dim * nr, dim * nr), norms);
             int end = Math.Min(count, (s + 1) * nr);
             for (int j = s * nr; j < end; j++)
             {
                 double n = norms[j - s * nr];
                 _bankNorms[j] = (float)n;
-                localMax = Math.Max(localMax, n);
+                local = (Math.Max(local.Item1, n), Math.Max(local.Item2, residuals[j - s * nr]));
             }
-            return localMax;
-        }, localMax => { lock (gate) maxNorm = Math.Max(maxNorm, localMax); });
+            return local;
+        }, local => { lock (gate) { maxNorm = Math.Max(maxNorm, local.Item1); maxResidual = Math.Max(maxResidual, local.Item2); } });
         _maxBankNorm = maxNorm;
+        _maxResidual = maxResidual;
     }
 
     internal static ParallelOptions ParallelOptions { get; } = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
@@ -106,7 +136,7 @@ public sealed unsafe class ExactNearestNeighbours
     public void SearchWithin(ReadOnlySpan<float> queries, int queryCount, int k, ReadOnlySpan<(int Start, int Count)> rowRanges,
         Span<float> distances, Span<int> indices)
     {
-        int nr = MicroKernel.Nr;
+        int nr = _nr;
         var allowed = new byte[_slivers * nr];
         int allowedRows = 0;
         foreach (var (start, count) in rowRanges)
@@ -139,7 +169,10 @@ public sealed unsafe class ExactNearestNeighbours
         fixed (float* q = queries)
         fixed (float* outD = distances)
         fixed (int* outI = indices)
-            Run((nint)q, queryCount, k, (nint)outD, (nint)outI, slivers, allowed);
+        {
+            if (_fixedPoint) RunFixedPoint((nint)q, queryCount, k, (nint)outD, (nint)outI, slivers, allowed);
+            else Run((nint)q, queryCount, k, (nint)outD, (nint)outI, slivers, allowed);
+        }
     }
 
 
@@ -174,24 +207,9 @@ public sealed unsafe class ExactNearestNeighbours
             }
         });
 
-        int blocks = (panels + PanelsPerBlock - 1) / PanelsPerBlock;
-        // Split the bank too when there are few query blocks, so both cores get balanced work.
-        int threads = Environment.ProcessorCount;
-        int splits = Math.Max(1, (4 * threads + blocks - 1) / blocks);
-        while ((blocks * splits) % threads != 0 && splits < 4 * threads) splits++;   // equal-sized tasks, no idle tail
-        splits = Math.Min(splits, sliverCount);
-        int cap = Math.Max(64, 2 * k + 32);
-        var lists = new CandidateList[splits][];
-        for (int s = 0; s < splits; s++) lists[s] = new CandidateList[queryCount];
-
-        Parallel.For(0, blocks * splits, ParallelOptions, task =>
+        ScanTasks(panels, mr, sliverCount, queryCount, k, windows, (sliverBegin, sliverEnd, panelBegin, panelEnd, mine) =>
         {
-            int block = task / splits, split = task % splits;
-            int sliverBegin = (int)((long)sliverCount * split / splits), sliverEnd = (int)((long)sliverCount * (split + 1) / splits);
-            int panelBegin = block * PanelsPerBlock, panelEnd = Math.Min(panels, panelBegin + PanelsPerBlock);
             float* tile = stackalloc float[mr * nr];
-            CandidateList[] mine = lists[split];
-            for (int i = panelBegin * mr, end = Math.Min(queryCount, panelEnd * mr); i < end; i++) mine[i] = new CandidateList(k, windows[i], cap);
             fixed (float* pq = packedQ)
             fixed (float* pb = _packed)
             fixed (float* bn = _bankNorms)
@@ -206,12 +224,52 @@ public sealed unsafe class ExactNearestNeighbours
                     {
                         MicroKernel.Run(pq + (long)p * dim * mr, sliver, dim, tile, accumulate: false);
                         int rows = Math.Min(mr, queryCount - p * mr);
-                        Collect(tile, rows, p * mr, s * nr, qn, bn, ok, lists[split]);
+                        Collect(tile, rows, p * mr, s * nr, qn, bn, ok, mine);
                     }
                 }
             }
-        });
+        }, queries, distances, indices);
+    }
 
+    /// <summary>One task's share of the candidate pass: bank slivers [begin, end) against query panels [begin, end).</summary>
+    private delegate void ScanBody(int sliverBegin, int sliverEnd, int panelBegin, int panelEnd, CandidateList[] lists);
+
+    /// <summary>
+    /// Runs the candidate pass as query blocks × bank splits tasks (each split has its own candidate lists, so tasks
+    /// never share state), then re-ranks every query's candidates exactly.
+    /// </summary>
+    private void ScanTasks(int panels, int mr, int sliverCount, int queryCount, int k, double[] windows, ScanBody body,
+        nint queries, nint distances, nint indices)
+    {
+        int blocks = (panels + PanelsPerBlock - 1) / PanelsPerBlock;
+        int splits = BankSplits(blocks, sliverCount);
+        int cap = Math.Max(64, 2 * k + 32);
+        var lists = new CandidateList[splits][];
+        for (int s = 0; s < splits; s++) lists[s] = new CandidateList[queryCount];
+        Parallel.For(0, blocks * splits, ParallelOptions, task =>
+        {
+            int block = task / splits, split = task % splits;
+            int sliverBegin = (int)((long)sliverCount * split / splits), sliverEnd = (int)((long)sliverCount * (split + 1) / splits);
+            int panelBegin = block * PanelsPerBlock, panelEnd = Math.Min(panels, panelBegin + PanelsPerBlock);
+            CandidateList[] mine = lists[split];
+            for (int i = panelBegin * mr, end = Math.Min(queryCount, panelEnd * mr); i < end; i++) mine[i] = new CandidateList(k, windows[i], cap);
+            body(sliverBegin, sliverEnd, panelBegin, panelEnd, mine);
+        });
+        RerankAll(queries, queryCount, k, distances, indices, lists, cap);
+    }
+
+    /// <summary>Bank splits per query block: split the bank too when there are few query blocks, so both cores get balanced work.</summary>
+    private static int BankSplits(int blocks, int sliverCount)
+    {
+        int threads = Environment.ProcessorCount;
+        int splits = Math.Max(1, (4 * threads + blocks - 1) / blocks);
+        while ((blocks * splits) % threads != 0 && splits < 4 * threads) splits++;   // equal-sized tasks, no idle tail
+        return Math.Min(splits, sliverCount);
+    }
+
+    private void RerankAll(nint queries, int queryCount, int k, nint distances, nint indices, CandidateList[][] lists, int cap)
+    {
+        int dim = Dimension;
         Parallel.For(0, queryCount, ParallelOptions, () => (new List<(double, int)>(), new float[cap]), (i, _, local) =>
         {
             Rerank(new ReadOnlySpan<float>((float*)queries + (long)i * dim, dim), i, k, lists, local.Item1, ref local.Item2,
@@ -234,15 +292,22 @@ public sealed unsafe class ExactNearestNeighbours
             for (int j = 0; j < nr; j += 8)
             {
                 Vector256<float> approx = Vector256.FusedMultiplyAdd(Vector256.Load(dots + j), minusTwo, qv + Vector256.Load(bn + bank0 + j));
-                uint hits = Vector256.LessThanOrEqual(approx, Vector256.Create(list.Threshold)).ExtractMostSignificantBits();
-                while (hits != 0)
-                {
-                    int lane = System.Numerics.BitOperations.TrailingZeroCount(hits);
-                    hits &= hits - 1;
-                    float v = approx.GetElement(lane);
-                    if (v <= list.Threshold && (allowed == null || allowed[bank0 + j + lane] != 0)) list.Add(v, bank0 + j + lane);
-                }
+                Offer(list, approx, bank0 + j, allowed);
             }
+        }
+    }
+
+    /// <summary>Adds the lanes of <paramref name="approx"/> (bank rows bank0..bank0+7) that pass the list's threshold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Offer(CandidateList list, Vector256<float> approx, int bank0, byte* allowed)
+    {
+        uint hits = Vector256.LessThanOrEqual(approx, Vector256.Create(list.Threshold)).ExtractMostSignificantBits();
+        while (hits != 0)
+        {
+            int lane = System.Numerics.BitOperations.TrailingZeroCount(hits);
+            hits &= hits - 1;
+            float v = approx.GetElement(lane);
+            if (v <= list.Threshold && (allowed == null || allowed[bank0 + lane] != 0)) list.Add(v, bank0 + lane);
         }
     }
 
