@@ -143,10 +143,7 @@ internal static class PredictCommand
         Prediction prediction;
         try
         {
-            prediction = trained.Detector.Predict(sample);
-            // Pixel values far outside the trained range (e.g. a float TIFF with huge or non-finite values) can overflow a score.
-            if (!float.IsFinite(prediction.Score) || prediction.Map is { } m && !float.IsFinite(m.Max()))
-                throw InspectaUserException.ForFile(sample.Path, $"the model produced a non-finite anomaly score ({prediction.Score}); check the image's pixel values.");
+            prediction = PredictionOutput.RequireFinite(trained.Detector.Predict(sample), sample.Path);
         }
         catch (Exception e) when (Failure.Classify(e) == FailureKind.User)
         {
@@ -162,15 +159,13 @@ internal static class PredictCommand
         string stem = Path.Combine(outDir, sample.Id);
         Directory.CreateDirectory(Path.GetDirectoryName(stem)!);
         ImageIO.WriteTiff(stem + ".tiff", map);
-        var (lo, hi) = PredictionOutput.HeatRange(map, trained.Thresholds);
         string? overlayPath = null;
         // Organised scans overlay on their rgb image when the MVTec 3D-AD layout provides one.
         var image = trained.Input != InputKind.Image ? PredictGeometry.RgbFor(sample) : sample.LoadImage();
         if (image is not null)
         {
-            if (image.Height != map.Height || image.Width != map.Width) image = Resize.Bilinear(image, map.Height, map.Width);
             overlayPath = stem + "_overlay.png";
-            ImageIO.WritePng(overlayPath, HeatmapRenderer.Overlay(image, map, lo, hi, 0.5f));
+            ImageIO.WritePng(overlayPath, PredictionOverlay.Render(image, map, trained.Thresholds));
         }
         string? maskPath = null;
         if (verdict?.Mask is { } mask)
