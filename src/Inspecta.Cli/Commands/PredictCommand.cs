@@ -36,7 +36,7 @@ internal static class PredictCommand
             if (parse.GetValue(threshold) is double t && !double.IsFinite(t)) throw new InspectaUserException($"--threshold must be a finite number, got {t}.");
             if (parse.GetValue(minDefectArea) is < 1) throw new InspectaUserException($"--min-defect-area must be at least 1 pixel, got {parse.GetValue(minDefectArea)}.");
             using var trained = TrainedModel.Load(parse.GetValue(model)!, new Persistence.ModelLoadOptions(parse.GetValue(backbone)));
-            var rule = Rule(trained, parse.GetValue(threshold), parse.GetValue(minDefectArea), parse.GetValue(model)!);
+            var rule = VerdictRule.Resolve(trained.Rule, parse.GetValue(threshold), parse.GetValue(minDefectArea), parse.GetValue(model)!);
             var samples = trained.Input != InputKind.Image
                 ? PredictGeometry.ListInputs(parse.GetValue(input)!, trained.Input)
                 : ListImages(parse.GetValue(input)!);
@@ -81,16 +81,6 @@ internal static class PredictCommand
     }
 
     private const int MaxFailuresShown = 10;
-
-    /// <summary>The stored rule with the user's overrides; a model without calibration judges only with --threshold.</summary>
-    private static VerdictRule? Rule(TrainedModel trained, double? threshold, int? minDefectArea, string modelPath)
-    {
-        if (trained.Rule is { } stored) return stored.Override(threshold, minDefectArea);
-        if (threshold is double t) return new VerdictRule(t, minDefectArea ?? 1) { Source = "--threshold given (the model has no stored threshold)" };
-        if (minDefectArea is not null)
-            throw InspectaUserException.ForFile(modelPath, "the model has no stored threshold, so --min-defect-area needs --threshold as well.");
-        return null;
-    }
 
     /// <param name="Map">The TIFF map, or for point clouds the PLY with a "score" field.</param>
     /// <param name="Points">Point clouds: the "x y z score" text file.</param>

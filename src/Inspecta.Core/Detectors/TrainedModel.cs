@@ -15,6 +15,9 @@ public sealed class TrainedModel(IAnomalyDetector detector, CalibratedThresholds
     public VerdictRule? Rule => VerdictRule.From(Thresholds);
     /// <summary>What the model reads (image, organised scan, point cloud), from its method's descriptor.</summary>
     public InputKind Input => MethodRegistry.Default.Find(Detector.Method)?.Input ?? InputKind.Image;
+    /// <summary>The method's parameters as the file stores them (preprocessing, backbone name and hash), for descriptions
+    /// such as the server's <c>/v1/models</c>; null for a model not read from a file.</summary>
+    public System.Text.Json.Nodes.JsonObject? Parameters { get; init; }
     /// <summary>What the fit noticed about the model that the user should know (not stored in the file).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -38,7 +41,10 @@ public sealed class TrainedModel(IAnomalyDetector detector, CalibratedThresholds
         var detector = (registry ?? MethodRegistry.Default).Load(reader);
         try
         {
-            return new TrainedModel(detector, CalibratedThresholds.FromJson(reader.Manifest["thresholds"]), TrainingSummary.FromJson(reader.Manifest["training"]));
+            return new TrainedModel(detector, CalibratedThresholds.FromJson(reader.Manifest["thresholds"]), TrainingSummary.FromJson(reader.Manifest["training"]))
+            {
+                Parameters = reader.Manifest["parameters"]?.DeepClone() as System.Text.Json.Nodes.JsonObject,
+            };
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException or KeyNotFoundException)
         {
