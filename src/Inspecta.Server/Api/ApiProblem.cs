@@ -11,6 +11,8 @@ public sealed class ApiProblem(int status, string detail, Exception? inner = nul
     public int Status { get; } = status;
     /// <summary>Seconds a client should wait before retrying (429, 503), sent as <c>Retry-After</c>.</summary>
     public int? RetryAfterSeconds { get; init; }
+    /// <summary>The <c>WWW-Authenticate</c> challenge of a 401.</summary>
+    public string? Challenge { get; init; }
     /// <summary>Close the connection after answering (a half-read body cannot be skipped).</summary>
     public bool CloseConnection { get; init; }
 

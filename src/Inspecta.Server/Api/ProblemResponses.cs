@@ -9,7 +9,10 @@ namespace Inspecta.Server.Api;
 /// <summary>Writes every refusal as problem+json and turns unexpected exceptions into a 500 that names no internals.</summary>
 public static class ProblemResponses
 {
-    public static async Task WriteAsync(HttpContext context, int status, string detail, int? retryAfter = null, bool close = false)
+    public static Task WriteAsync(HttpContext context, ApiProblem problem) =>
+        WriteAsync(context, problem.Status, problem.Message, problem.RetryAfterSeconds, problem.CloseConnection, problem.Challenge);
+
+    public static async Task WriteAsync(HttpContext context, int status, string detail, int? retryAfter = null, bool close = false, string? challenge = null)
     {
         if (context.Response.HasStarted) { context.Abort(); return; }
         context.Response.Clear();
@@ -17,6 +20,7 @@ public static class ProblemResponses
         context.Response.ContentType = "application/problem+json";
         if (retryAfter is int s) context.Response.Headers.RetryAfter = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (close) context.Response.Headers.Connection = "close";
+        if (challenge is not null) context.Response.Headers.WWWAuthenticate = challenge;
         var body = new JsonObject
         {
             ["type"] = $"https://httpstatuses.io/{status}",
@@ -37,7 +41,7 @@ public static class ProblemResponses
         }
         catch (ApiProblem p)
         {
-            await WriteAsync(context, p.Status, p.Message, p.RetryAfterSeconds, p.CloseConnection).ConfigureAwait(false);
+            await WriteAsync(context, p).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {

@@ -35,10 +35,7 @@ public sealed class ApiKeys
         if (key is null && request.Headers.Authorization.FirstOrDefault() is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             key = auth["Bearer ".Length..].Trim();
         if (string.IsNullOrEmpty(key))
-        {
-            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
-            throw new ApiProblem(StatusCodes.Status401Unauthorized, "this server needs an API key: send it as X-Api-Key or Authorization: Bearer.");
-        }
+            throw new ApiProblem(StatusCodes.Status401Unauthorized, "this server needs an API key: send it as X-Api-Key or Authorization: Bearer.") { Challenge = "Bearer" };
         byte[] digest = Digest(key);
         bool ok = false;
         foreach (var d in _digests) ok |= CryptographicOperations.FixedTimeEquals(d, digest);
