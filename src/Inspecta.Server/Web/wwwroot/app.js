@@ -92,7 +92,9 @@ function show(entry) {
   slider.value = String(r.rule ? r.rule.pixel_threshold : (lo + hi) / 2);
   paintMask();
   const body = $('regions').tBodies[0];
-  body.replaceChildren(...r.regions.map((g, i) => row([`#${i + 1}${g.reaches_min_defect_area ? ' (defect)' : ''}`, g.x, g.y, g.width, g.height, g.area])));
+  const shown = r.regions.slice(0, 10).map((g, i) => row([`#${i + 1}${g.reaches_min_defect_area ? ' (defect)' : ''}`, g.x, g.y, g.width, g.height, g.area]));
+  if (r.region_count > shown.length) shown.push(row([`… ${r.region_count - shown.length} smaller`, '', '', '', '', '']));
+  body.replaceChildren(...shown);
 }
 
 function row(cells) {
