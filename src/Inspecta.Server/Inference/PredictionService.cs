@@ -29,7 +29,12 @@ public sealed class PredictionService(ModelCatalog catalog, InferenceQueue queue
         timeout.CancelAfter(options.RequestTimeoutValue);
         // Room for one image before reading anything; a batch takes room for the rest once it knows how many it holds.
         using var admission = queue.TryAdmit(1) ?? throw Full();
-        var uploads = await UploadReader.ReadAsync(context, options.MaxUploadBytes, options.UploadTimeoutValue, timeout.Token).ConfigureAwait(false);
+        IReadOnlyList<Upload> uploads;
+        try { uploads = await UploadReader.ReadAsync(context, options.MaxUploadBytes, options.UploadTimeoutValue, timeout.Token).ConfigureAwait(false); }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            throw new ApiProblem(StatusCodes.Status408RequestTimeout, $"the upload did not finish within the request timeout ({options.RequestTimeoutValue.TotalSeconds:0.#} s, --timeout).") { CloseConnection = true };
+        }
         if (!batch && uploads.Count > 1) throw ApiProblem.BadRequest($"{uploads.Count} files sent to the single-image endpoint; use /v1/models/{name}/predict/batch.");
         if (uploads.Count > MaxBatchImages) throw ApiProblem.BadRequest($"{uploads.Count} files in one batch; at most {MaxBatchImages}.");
         using var more = uploads.Count > 1 ? queue.TryAdmit(uploads.Count - 1) ?? throw Full() : null;
@@ -93,6 +98,7 @@ public sealed class PredictionService(ModelCatalog catalog, InferenceQueue queue
         return ApiProblem.NotFound($"no model '{name}' is served.{failed} Served: {(known.Length == 0 ? "none" : string.Join(", ", known))} (GET /v1/models).");
     }
 
-    /// <summary>One image's answer: a document, or (in a batch) the problem that refused it.</summary>
+    /// <summary>One image's answer: a document, or (in a batch) the problem that refused it. A document reads only managed
+    /// state of its model (method name, thresholds), so rendering it after the lease ended is safe across a reload.</summary>
     public sealed record Answer(string Name, PredictionDocument? Document, ApiProblem? Error);
 }
