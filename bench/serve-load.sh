@@ -13,13 +13,16 @@ if [[ ! -f "$work/models/pc.inspecta" ]]; then
   "$root/inspecta" fit --dataset "$work/data" --category tiles --method variation --out "$work/models/var.inspecta" --quiet
 fi
 dotnet build "$root/bench/Inspecta.Benchmarks" -c Release -nologo -v quiet >/dev/null
+rm -f "$work/serve.out"
 "$root/inspecta" serve --models "$work/models" --port 0 "$@" > "$work/serve.out" 2> "$work/serve.log" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do grep -q 'http://' "$work/serve.out" 2>/dev/null && break; sleep 0.2; done
 url=$(grep -o 'http://[^ ]*' "$work/serve.out" | head -1)
+[[ -n "$url" ]] || { echo "error: the server did not start (see $work/serve.log)" >&2; exit 1; }
 # ./inspecta execs dotnet, so $pid is the server process itself.
-bench_dll=$(ls "$root"/bench/Inspecta.Benchmarks/bin/Release/net10.0/{linux-x64/,}Inspecta.Benchmarks.dll 2>/dev/null | head -1)
+bench_dll="$root/bench/Inspecta.Benchmarks/bin/Release/net10.0/linux-x64/Inspecta.Benchmarks.dll"
+[[ -f "$bench_dll" ]] || bench_dll="$root/bench/Inspecta.Benchmarks/bin/Release/net10.0/Inspecta.Benchmarks.dll"
 dotnet "$bench_dll" serve-load "$url" "$model" "$work/data/tiles/test/crack/000.png" "$pid" "$per" "$soak"
 kill -TERM $pid; wait $pid || true
 trap - EXIT
