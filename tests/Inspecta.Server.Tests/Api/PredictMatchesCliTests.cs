@@ -49,6 +49,34 @@ public class PredictMatchesCliTests(ServedModels models)
     }
 
     [Fact]
+    public async Task AnXyzScanIsBitIdenticalToPredictOnTheLoneScan()
+    {
+        using var tmp = new TempDir();
+        string scan = tmp["scan.tiff"];   // alone in its folder: no sibling rgb image, as the server gets it
+        File.Copy(models.Scan, scan);
+        var predict = CliRunner.Run("predict", "--model", models.Btf, "--input", scan, "--out", tmp["out"], "--quiet");
+        Assert.True(predict.ExitCode == 0, predict.Stderr);
+        var cli = JsonNode.Parse(File.ReadAllText(tmp["out/scores.json"]))!["images"]![0]!;
+
+        await using var server = await RunningServer.StartAsync(new ServerOptions(models.Folder(("scan", models.Btf))));
+        var response = await server.Client.PostAsync("/v1/models/scan/predict?include=map,overlay,mask&name=scan.tiff", new ByteArrayContent(File.ReadAllBytes(scan)));
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        var served = JsonNode.Parse(text)!;
+        Assert.Equal(BitConverter.SingleToInt32Bits((float)cli["score"]!), BitConverter.SingleToInt32Bits((float)served["score"]!));
+        Assert.Equal((bool)cli["defective"]!, (bool)served["defective"]!);
+        Assert.Equal(File.ReadAllBytes((string)cli["map"]!), Convert.FromBase64String((string)served["map_tiff"]!));
+        Assert.Equal(File.ReadAllBytes((string)cli["mask"]!), Convert.FromBase64String((string)served["mask_png"]!));
+        Assert.Null(cli["overlay"]);
+        Assert.Null(served["overlay_png"]);
+
+        // A 2D image to the 3D model is refused with the reason.
+        var png = await server.Client.PostAsync("/v1/models/scan/predict?name=part.png", new ByteArrayContent(File.ReadAllBytes(models.Image("good"))));
+        Assert.Equal((System.Net.HttpStatusCode)422, png.StatusCode);
+        Assert.Contains("organised 3D scans", await png.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task ThresholdOverrideJudgesAsPredictsThresholdOption()
     {
         string image = models.Image("crack");

@@ -12,9 +12,30 @@ public sealed class ServedModels : IDisposable
 
     public ServedModels()
     {
+        _btf = new Lazy<string>(() =>
+        {
+            Run("synth", "3d", "--style", "mvtec3d", "--out", _dir["data3d"], "--classes", "disc", "--count", "6", "--test-count", "1", "--size", "48", "--quiet");
+            Run("fit", "--dataset", _dir["data3d"], "--category", "disc", "--method", "btf-raw", "--image-size", "48", "--out", _dir["btf.inspecta"], "--quiet");
+            return _dir["btf.inspecta"];
+        });
         Run("synth", "2d", "--out", _dir["data"], "--categories", "tiles", "--count", "8", "--test-count", "2", "--size", "64", "--quiet");
         Run("fit", "--dataset", _dir["data"], "--category", "tiles", "--method", "variation", "--out", Variation, "--quiet");
         Run("fit", "--dataset", _dir["data"], "--category", "tiles", "--method", "patchcore", "--image-size", "64", "--out", PatchCore, "--quiet");
+    }
+
+    private readonly Lazy<string> _btf;
+
+    /// <summary>A btf-raw model (organised xyz scans) on a synthetic MVTec 3D-AD-style class at 48 px, fitted on first use.</summary>
+    public string Btf => _btf.Value;
+    /// <summary>An xyz TIFF of the 3D test set (a defect scan).</summary>
+    public string Scan
+    {
+        get
+        {
+            _ = Btf;   // the 3D data is written with the model
+            return Directory.GetFiles(Path.Combine(_dir["data3d"], "disc", "test"), "*.tiff", SearchOption.AllDirectories)
+                .Where(f => !f.Contains(Path.Combine("test", "good"), StringComparison.Ordinal)).Order(StringComparer.Ordinal).First();
+        }
     }
 
     public string Variation => _dir["variation.inspecta"];
