@@ -17,8 +17,9 @@ rm -f "$work/serve.out"
 "$root/inspecta" serve --models "$work/models" --port 0 "$@" > "$work/serve.out" 2> "$work/serve.log" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do grep -q 'http://' "$work/serve.out" 2>/dev/null && break; sleep 0.2; done
-url=$(grep -o 'http://[^ ]*' "$work/serve.out" | head -1)
+# ./inspecta may rebuild the CLI first (minutes on a loaded machine).
+for _ in $(seq 1 3000); do grep -q 'http://' "$work/serve.out" 2>/dev/null && break; sleep 0.2; done
+url=$(grep -o 'http://[^ ]*' "$work/serve.out" 2>/dev/null | head -1 || true)
 [[ -n "$url" ]] || { echo "error: the server did not start (see $work/serve.log)" >&2; exit 1; }
 # ./inspecta execs dotnet, so $pid is the server process itself.
 bench_dll="$root/bench/Inspecta.Benchmarks/bin/Release/net10.0/linux-x64/Inspecta.Benchmarks.dll"
