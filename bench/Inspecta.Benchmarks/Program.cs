@@ -50,6 +50,14 @@ if (args.Length > 2 && args[0] == "btf-figures")
     BtfFigures.Print(int.Parse(args[1]), int.Parse(args[2]), args.Length > 3 ? args[3] : "btf-raw,btf-fpfh", args.Length > 4 ? args[4] : null);
     return;
 }
+// `serve-load <url> <model> <image> <server-pid> [requests-per-level] [soak] [clients,…]`: load figures of `inspecta serve`
+// (bench/serve-load.sh starts the server and runs this).
+if (args.Length > 4 && args[0] == "serve-load")
+{
+    ServeLoad.Print(args[1], args[2], args[3], int.Parse(args[4]), args.Length > 5 ? int.Parse(args[5]) : 400,
+        args.Length > 6 ? int.Parse(args[6]) : 10_000, args.Length > 7 ? args[7].Split(',').Select(int.Parse).ToArray() : [1, 2, 8, 32]);
+    return;
+}
 // `predict-profile <model.inspecta> <category dir> [images] [rounds]`: per-stage split of end-to-end predictions.
 if (args.Length > 2 && args[0] == "predict-profile")
 {

@@ -30,6 +30,7 @@ public static class CliApp
             EvalCommand.Create(console),
             FitCommand.Create(console, IsFit(args) ? args! : []), // only fit's own command line names its method
             PredictCommand.Create(console),
+            ServeCommand.Create(console),
             PcCommand.Create(console),
             SynthCommand.Create(console),
             DemoCommand.Create(console),

@@ -39,7 +39,7 @@ internal static class PredictCommand
             if (pixelBudget < 1) throw new InspectaUserException($"--max-pixels must be at least 1, got {pixelBudget}.");
             if (parse.GetValue(minDefectArea) is < 1) throw new InspectaUserException($"--min-defect-area must be at least 1 pixel, got {parse.GetValue(minDefectArea)}.");
             using var trained = TrainedModel.Load(parse.GetValue(model)!, new Persistence.ModelLoadOptions(parse.GetValue(backbone)));
-            var rule = Rule(trained, parse.GetValue(threshold), parse.GetValue(minDefectArea), parse.GetValue(model)!);
+            var rule = VerdictRule.Resolve(trained.Rule, parse.GetValue(threshold), parse.GetValue(minDefectArea), parse.GetValue(model)!);
             var samples = trained.Input != InputKind.Image
                 ? PredictGeometry.ListInputs(parse.GetValue(input)!, trained.Input)
                 : ListImages(parse.GetValue(input)!);
@@ -87,16 +87,6 @@ internal static class PredictCommand
     }
 
     private const int MaxFailuresShown = 10;
-
-    /// <summary>The stored rule with the user's overrides; a model without calibration judges only with --threshold.</summary>
-    private static VerdictRule? Rule(TrainedModel trained, double? threshold, int? minDefectArea, string modelPath)
-    {
-        if (trained.Rule is { } stored) return stored.Override(threshold, minDefectArea);
-        if (threshold is double t) return new VerdictRule(t, minDefectArea ?? 1) { Source = "--threshold given (the model has no stored threshold)" };
-        if (minDefectArea is not null)
-            throw InspectaUserException.ForFile(modelPath, "the model has no stored threshold, so --min-defect-area needs --threshold as well.");
-        return null;
-    }
 
     /// <param name="Map">The TIFF map, or for point clouds the PLY with a "score" field.</param>
     /// <param name="Points">Point clouds: the "x y z score" text file.</param>
@@ -156,10 +146,7 @@ internal static class PredictCommand
         {
             // From the header, before the pixels are decoded: the budget and the training images' size, aspect and channels.
             warnings = trained.CheckInput(sample, pixelBudget);
-            prediction = trained.Detector.Predict(sample);
-            // Pixel values far outside the trained range (e.g. a float TIFF with huge or non-finite values) can overflow a score.
-            if (!float.IsFinite(prediction.Score) || prediction.Map is { } m && !float.IsFinite(m.Max()))
-                throw InspectaUserException.ForFile(sample.Path, $"the model produced a non-finite anomaly score ({prediction.Score}); check the image's pixel values.");
+            prediction = PredictionOutput.RequireFinite(trained.Detector.Predict(sample), sample.Path);
         }
         catch (Exception e) when (Failure.Classify(e) == FailureKind.User)
         {
@@ -175,16 +162,13 @@ internal static class PredictCommand
         string stem = Path.Combine(outDir, sample.Id);
         Directory.CreateDirectory(Path.GetDirectoryName(stem)!);
         ImageIO.WriteTiff(stem + ".tiff", map);
-        var (lo, hi) = PredictionOutput.HeatRange(map, trained.Thresholds);
         string? overlayPath = null;
         // Organised scans overlay on their rgb image when the MVTec 3D-AD layout provides one.
         var image = trained.Input != InputKind.Image ? PredictGeometry.RgbFor(sample) : sample.LoadImage();
         if (image is not null)
         {
-            if (image.Height != map.Height || image.Width != map.Width) image = Resize.Bilinear(image, map.Height, map.Width);
             overlayPath = stem + "_overlay.png";
-            var outline = verdict?.Mask is { } m && m.Height == map.Height && m.Width == map.Width ? m : null;
-            ImageIO.WritePng(overlayPath, PredictionOverlay.Render(image, map, lo, hi, prediction.Score, outline, rule is null ? null : (float)rule.PixelThreshold));
+            ImageIO.WritePng(overlayPath, PredictionOverlay.For(image, map, prediction.Score, trained.Thresholds, rule, verdict));
         }
         string? maskPath = null;
         if (verdict?.Mask is { } mask)

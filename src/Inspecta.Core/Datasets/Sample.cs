@@ -21,6 +21,14 @@ public sealed record Sample(string Id, string Path, Split Split, string Label)
     public static Sample ForImage(string path) =>
         new(System.IO.Path.GetFileNameWithoutExtension(path), System.IO.Path.GetFullPath(path), Split.Test, UnlabelledLabel);
 
+    /// <summary>
+    /// An image decoded in memory (an upload to the server), checked for non-finite pixels as <see cref="LoadImage"/>
+    /// checks a file; <paramref name="name"/> is its id and its <see cref="Path"/>, which only names it in messages
+    /// (the pixels come from <see cref="Image"/>).
+    /// </summary>
+    public static Sample ForImage(string name, ImageF image) =>
+        new(System.IO.Path.GetFileNameWithoutExtension(name), name, Split.Test, UnlabelledLabel) { Image = RequireFinite(image, name) };
+
     public bool IsGood => Label == GoodLabel;
 
     /// <summary>Ground-truth masks; MVTec AD has one, MVTec LOCO AD one per annotated defect (channel).</summary>

@@ -15,6 +15,9 @@ public sealed class TrainedModel(IAnomalyDetector detector, CalibratedThresholds
     public VerdictRule? Rule => VerdictRule.From(Thresholds);
     /// <summary>What the model reads (image, organised scan, point cloud), from its method's descriptor.</summary>
     public InputKind Input => MethodRegistry.Default.Find(Detector.Method)?.Input ?? InputKind.Image;
+    /// <summary>The method's parameters as the file stores them (preprocessing, backbone name and hash), for descriptions
+    /// such as the server's <c>/v1/models</c>; null for a model not read from a file.</summary>
+    public System.Text.Json.Nodes.JsonObject? Parameters { get; init; }
     /// <summary>What the fit noticed about the model that the user should know (stored in the manifest as "warnings").</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>What the training images looked like, to check inputs against (null for 3D models and files written before it).</summary>
@@ -61,6 +64,7 @@ public sealed class TrainedModel(IAnomalyDetector detector, CalibratedThresholds
             {
                 Inputs = InputExpectations.FromJson(reader.Manifest["inputs"]),
                 Warnings = reader.Manifest["warnings"] is System.Text.Json.Nodes.JsonArray w ? [.. w.Select(n => n!.GetValue<string>())] : [],
+                Parameters = reader.Manifest["parameters"]?.DeepClone() as System.Text.Json.Nodes.JsonObject,
             };
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException or KeyNotFoundException or ArgumentException)

@@ -51,6 +51,19 @@ public sealed record VerdictRule
         return new VerdictRule(pixelThreshold ?? PixelThreshold, minDefectArea ?? MinDefectArea) { Source = $"{what} given (stored rule: {PixelThreshold.ToString("G6", CultureInfo.InvariantCulture)}, {MinDefectArea} px)" };
     }
 
+    /// <summary>
+    /// The rule <c>predict</c> and the server judge with: the stored rule with the user's overrides; a model without
+    /// calibration judges only when a threshold is given (null: no verdict).
+    /// </summary>
+    public static VerdictRule? Resolve(VerdictRule? stored, double? pixelThreshold, int? minDefectArea, string modelPath)
+    {
+        if (stored is not null) return stored.Override(pixelThreshold, minDefectArea);
+        if (pixelThreshold is double t) return new VerdictRule(t, minDefectArea ?? 1) { Source = "--threshold given (the model has no stored threshold)" };
+        if (minDefectArea is not null)
+            throw InspectaUserException.ForFile(modelPath, "the model has no stored threshold, so --min-defect-area needs --threshold as well.");
+        return null;
+    }
+
     public ImageVerdict Judge(Prediction prediction)
     {
         ArgumentNullException.ThrowIfNull(prediction);

@@ -17,13 +17,39 @@ public static class ImageIO
 {
     private const int HeaderProbeBytes = 8 * 1024;
 
-    public static ImageF Read(string path)
+    public static ImageF Read(string path) => Decode(ReadAllBytes(path), path);
+
+    /// <summary>
+    /// Decodes an image held in memory (an upload) exactly as <see cref="Read"/> decodes the same bytes from a file;
+    /// <paramref name="name"/> stands for the file in messages.
+    /// </summary>
+    public static ImageF Decode(byte[] bytes, string name)
     {
-        byte[] bytes = ReadAllBytes(path);
-        if (PngDecoder.IsPng(bytes)) return PngDecoder.TryDecodeImage8(bytes, path) ?? PngToImage(PngDecoder.Decode(bytes, path), path);
-        if (TiffCodec.IsTiff(bytes)) return TiffCodec.Read(bytes, path);
-        if (JpegBmpHeader.IsJpeg(bytes) || JpegBmpHeader.IsBmp(bytes)) return ReadWithStb(bytes, path);
-        throw Unsupported(path);
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (PngDecoder.IsPng(bytes)) return PngDecoder.TryDecodeImage8(bytes, name) ?? PngToImage(PngDecoder.Decode(bytes, name), name);
+        if (TiffCodec.IsTiff(bytes)) return TiffCodec.Read(bytes, name);
+        if (JpegBmpHeader.IsJpeg(bytes) || JpegBmpHeader.IsBmp(bytes)) return ReadWithStb(bytes, name);
+        throw Unsupported(name);
+    }
+
+    /// <summary>True when the bytes start like a PNG, TIFF, JPEG or BMP file (what <see cref="Decode"/> may read).</summary>
+    public static bool IsKnownFormat(ReadOnlySpan<byte> head) =>
+        PngDecoder.IsPng(head) || TiffCodec.IsTiff(head) || JpegBmpHeader.IsJpeg(head) || JpegBmpHeader.IsBmp(head);
+
+    /// <summary><see cref="ReadInfo(string)"/> for bytes in memory: the header only, so a server can refuse an image
+    /// whose header claims more pixels than it accepts before any pixel buffer is allocated.</summary>
+    public static ImageInfo ReadInfo(byte[] bytes, string name)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (PngDecoder.IsPng(bytes))
+        {
+            var h = PngDecoder.ReadHeader(bytes, name);
+            return new ImageInfo(h.Width, h.Height, h.ImageChannels, h.ColorType == PngColorType.Palette ? 8 : h.BitDepth);
+        }
+        if (TiffCodec.IsTiff(bytes)) return TiffCodec.ReadInfo(bytes, name);
+        if (JpegBmpHeader.IsBmp(bytes)) return JpegBmpHeader.Bmp(bytes, name);
+        if (JpegBmpHeader.IsJpeg(bytes)) return JpegBmpHeader.Read(bytes, name);
+        throw Unsupported(name);
     }
 
     /// <summary>Float/8/16-bit TIFF (kept for callers of the first cut; <see cref="Read"/> dispatches here).</summary>
@@ -75,6 +101,13 @@ public static class ImageIO
     /// </summary>
     public static void WritePng(string path, ImageF image, int bitDepth = 8)
     {
+        byte[] png = EncodePng(image, bitDepth);
+        WriteFile(path, s => s.Write(png));
+    }
+
+    /// <summary>The bytes <see cref="WritePng(string, ImageF, int)"/> writes (a server sends them instead).</summary>
+    public static byte[] EncodePng(ImageF image, int bitDepth = 8)
+    {
         if (bitDepth is not (8 or 16)) throw new ArgumentOutOfRangeException(nameof(bitDepth), $"PNG bit depth must be 8 or 16, got {bitDepth}.");
         var colorType = image.Channels switch
         {
@@ -99,12 +132,29 @@ public static class ImageIO
                 else { raw[o] = (byte)(q >> 8); raw[o + 1] = (byte)q; }
             }
         }
-        WriteFile(path, s => PngEncoder.Write(s, image.Width, image.Height, colorType, bitDepth, raw));
+        return Encode(s => PngEncoder.Write(s, image.Width, image.Height, colorType, bitDepth, raw));
     }
 
     /// <summary>Writes the mask's raw bytes as an 8-bit gray PNG.</summary>
-    public static void WritePng(string path, Mask mask) =>
-        WriteFile(path, s => PngEncoder.Write(s, mask.Width, mask.Height, PngColorType.Gray, 8, mask.Data));
+    public static void WritePng(string path, Mask mask)
+    {
+        byte[] png = EncodePng(mask);
+        WriteFile(path, s => s.Write(png));
+    }
+
+    /// <summary>The bytes <see cref="WritePng(string, Mask)"/> writes.</summary>
+    public static byte[] EncodePng(Mask mask) =>
+        Encode(s => PngEncoder.Write(s, mask.Width, mask.Height, PngColorType.Gray, 8, mask.Data));
+
+    /// <summary>The bytes <see cref="WriteTiff(string, AnomalyMap)"/> writes: an uncompressed float32 TIFF.</summary>
+    public static byte[] EncodeTiff(AnomalyMap map) => TiffCodec.WriteFloat(map.AsImage());
+
+    private static byte[] Encode(Action<Stream> write)
+    {
+        using var memory = new MemoryStream();
+        write(memory);
+        return memory.ToArray();
+    }
 
     /// <summary>Writes an uncompressed float32 TIFF with 1 or 3 channels (raw values, lossless).</summary>
     public static void WriteTiff(string path, ImageF image)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Inspecta.Detectors;
 using Inspecta.Imaging;
 
 namespace Inspecta.Reporting;
@@ -7,9 +8,25 @@ namespace Inspecta.Reporting;
 /// The overlay PNG <c>inspecta predict</c> writes: the heat map over the image, the predicted mask's outline (white), the
 /// image score in the top-left corner and a colour bar at the right edge labelled with its range and the pixel threshold,
 /// so that one picture says where, how strongly and against which threshold. Same size as the image.
+/// <c>inspecta serve</c> renders through <see cref="For"/> too, so both give the same PNG.
 /// </summary>
 public static class PredictionOverlay
 {
+    /// <summary>
+    /// The overlay of one prediction as predict and serve write it: the map coloured over
+    /// <see cref="PredictionOutput.HeatRange"/>, the image resized to the map if needed, the verdict's mask outlined and the
+    /// rule's pixel threshold marked on the colour bar.
+    /// </summary>
+    public static ImageF For(ImageF image, AnomalyMap map, float score, CalibratedThresholds? thresholds, VerdictRule? rule, ImageVerdict? verdict)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(map);
+        var (lo, hi) = PredictionOutput.HeatRange(map, thresholds);
+        if (image.Height != map.Height || image.Width != map.Width) image = Resize.Bilinear(image, map.Height, map.Width);
+        var outline = verdict?.Mask is { } m && m.Height == map.Height && m.Width == map.Width ? m : null;
+        return Render(image, map, lo, hi, score, outline, rule is null ? null : (float)rule.PixelThreshold);
+    }
+
     public static readonly (float R, float G, float B) OutlineColor = (1f, 1f, 1f);
     private static readonly (float, float, float) Ink = (1f, 1f, 1f), Backing = (0f, 0f, 0f);
 
