@@ -41,11 +41,7 @@ public static class ImageIO
     public static ImageInfo ReadInfo(byte[] bytes, string name)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        if (PngDecoder.IsPng(bytes))
-        {
-            var h = PngDecoder.ReadHeader(bytes, name);
-            return new ImageInfo(h.Width, h.Height, h.ImageChannels, h.ColorType == PngColorType.Palette ? 8 : h.BitDepth);
-        }
+        if (PngDecoder.IsPng(bytes)) return PngInfo(bytes, name);
         if (TiffCodec.IsTiff(bytes)) return TiffCodec.ReadInfo(bytes, name);
         if (JpegBmpHeader.IsBmp(bytes)) return JpegBmpHeader.Bmp(bytes, name);
         if (JpegBmpHeader.IsJpeg(bytes)) return JpegBmpHeader.Read(bytes, name);
@@ -81,11 +77,7 @@ public static class ImageIO
     public static ImageInfo ReadInfo(string path)
     {
         byte[] head = ReadHead(path, HeaderProbeBytes);
-        if (PngDecoder.IsPng(head))
-        {
-            var h = PngDecoder.ReadHeader(head, path);
-            return new ImageInfo(h.Width, h.Height, h.ImageChannels, h.ColorType == PngColorType.Palette ? 8 : h.BitDepth);
-        }
+        if (PngDecoder.IsPng(head)) return PngInfo(head, path);
         // TIFF headers may sit anywhere in the file (the IFD offset is free), so read it whole.
         if (TiffCodec.IsTiff(head)) return TiffCodec.ReadInfo(ReadAllBytes(path), path);
         if (JpegBmpHeader.IsBmp(head)) return JpegBmpHeader.Bmp(head, path);
@@ -93,6 +85,13 @@ public static class ImageIO
             // Markers before SOF (EXIF thumbnails) can exceed the probe; then parse the whole file.
             return JpegBmpHeader.TryJpeg(head, path) ?? JpegBmpHeader.Read(ReadAllBytes(path), path);
         throw Unsupported(path);
+    }
+
+    /// <summary>Size, channels and bit depth from a PNG's IHDR (palette images decode to 8-bit samples).</summary>
+    private static ImageInfo PngInfo(byte[] head, string name)
+    {
+        var h = PngDecoder.ReadHeader(head, name);
+        return new ImageInfo(h.Width, h.Height, h.ImageChannels, h.ColorType == PngColorType.Palette ? 8 : h.BitDepth);
     }
 
     /// <summary>
