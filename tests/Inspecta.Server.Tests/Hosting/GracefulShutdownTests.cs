@@ -1,38 +1,19 @@
 using System.Diagnostics;
 using System.Net;
-using System.Runtime.InteropServices;
 using Inspecta.Server.Tests.Infrastructure;
+using Inspecta.Tests.Infrastructure;
 
 namespace Inspecta.Server.Tests.Hosting;
 
 /// <summary>A real <c>inspecta serve</c> process and a real SIGTERM: new requests get 503, the request in flight finishes, exit 0.</summary>
 [Collection(ServerCollection.Name)]
-public partial class GracefulShutdownTests(ServedModels models)
+public class GracefulShutdownTests(ServedModels models)
 {
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
-
-    private const int SigTerm = 15;
-
-    /// <summary>The CLI in its own output folder (same configuration and runtime as these tests): beside the tests its
-    /// method discovery would also find the test assemblies, which its deps.json does not list.</summary>
-    private static string CliDll()
-    {
-        string tests = Path.GetFullPath(AppContext.BaseDirectory);
-        string marker = Path.Combine("tests", "Inspecta.Server.Tests") + Path.DirectorySeparatorChar;
-        int at = tests.LastIndexOf(marker, StringComparison.Ordinal);
-        string dll = Path.Combine(tests[..at], "src", "Inspecta.Cli", tests[(at + marker.Length)..], "Inspecta.Cli.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"the CLI build is not at {dll}; build the solution first.");
-    }
-
     [Fact]
     public async Task SigtermDrainsWith503AndLetsTheRequestInFlightFinish()
     {
         string folder = models.Folder(("tiles", models.Variation));
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { CliDll(), "serve", "--models", folder, "--port", "0", "--drain-seconds", "2" })
-            psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
+        using var process = CliProcess.Start("serve", "--models", folder, "--port", "0", "--drain-seconds", "2");
         var stderr = new System.Text.StringBuilder();
         process.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginErrorReadLine();
@@ -49,7 +30,7 @@ public partial class GracefulShutdownTests(ServedModels models)
 
             await using var inFlight = await SlowUpload.StartAsync(address, "/v1/models/tiles/predict", image, 300);
             await Task.Delay(200);
-            Assert.Equal(0, Kill(process.Id, SigTerm));
+            CliProcess.Signal(process, CliProcess.SigTerm);
             await Task.Delay(500);
             using var fresh = new HttpClient { BaseAddress = address };   // a new connection while draining
             var refused = await fresh.PostAsync("/v1/models/tiles/predict", new ByteArrayContent(image));
