@@ -59,6 +59,12 @@ if (args.Length > 4 && args[0] == "serve-load")
     return;
 }
 // `predict-profile <model.inspecta> <category dir> [images] [rounds]`: per-stage split of end-to-end predictions.
+// `search-profile <patchcore.inspecta> <bottle dir> [images] [rounds]`: the kNN search of a fitted PatchCore alone, on real queries.
+if (args.Length > 2 && args[0] == "search-profile")
+{
+    SearchProfile.Print(args[1], args[2], args.Length > 3 ? int.Parse(args[3]) : 10, args.Length > 4 ? int.Parse(args[4]) : 3);
+    return;
+}
 if (args.Length > 2 && args[0] == "predict-profile")
 {
     PredictProfile.Print(args[1], args[2], args.Length > 3 ? int.Parse(args[3]) : 20, args.Length > 4 ? int.Parse(args[4]) : 3);

@@ -33,12 +33,16 @@ public sealed unsafe partial class ExactNearestNeighbours
     private readonly double _maxBankNorm;  // max squared norm of centred rows
     private readonly float[] _mean;        // bank mean: the expansion runs on centred vectors
     private readonly int _slivers;
+    private readonly ProjectedBank? _projected; // pruned pass in the bank's principal subspace (null: full scan)
 
     /// <summary>Which candidate-pass kernel an index uses; results are identical, only the speed differs.</summary>
     internal enum Kernel { Auto, Float, FixedPoint }
 
     /// <summary>True when this index runs the 16-bit fixed-point candidate pass.</summary>
     internal bool UsesFixedPoint => _fixedPoint;
+
+    /// <summary>Dimensions of the pruned pass's subspace (0: every search scans the full rows).</summary>
+    internal int ProjectedDimensions => _projected?.Basis.Size ?? 0;
 
     /// <summary>Number of bank vectors.</summary>
     public int Count { get; }
@@ -54,7 +58,9 @@ public sealed unsafe partial class ExactNearestNeighbours
     public ExactNearestNeighbours(float[] bank, int count, int dim) : this(bank, count, dim, Kernel.Auto) { }
 
     /// <summary>As the public constructor, with the candidate-pass kernel chosen (tests compare both).</summary>
-    internal ExactNearestNeighbours(float[] bank, int count, int dim, Kernel kernel)
+    /// <param name="projection">The pruned pass: null decides by the bank (large banks whose variance concentrates in
+    /// at most a third of the dimensions), 0 never, m &gt; 0 always with m dimensions (tests).</param>
+    internal ExactNearestNeighbours(float[] bank, int count, int dim, Kernel kernel, int? projection = null)
     {
         ArgumentNullException.ThrowIfNull(bank);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
@@ -105,6 +111,14 @@ public sealed unsafe partial class ExactNearestNeighbours
         }, local => { lock (gate) { maxNorm = Math.Max(maxNorm, local.Item1); maxResidual = Math.Max(maxResidual, local.Item2); } });
         _maxBankNorm = maxNorm;
         _maxResidual = maxResidual;
+
+        var basis = projection switch
+        {
+            null when kernel == Kernel.Auto && count >= MinProjectedRows && dim >= 96 => ProjectionBasis.Compute(bank, count, dim, _mean, maxSize: dim / 3),
+            > 0 => ProjectionBasis.Compute(bank, count, dim, _mean, maxSize: dim, forcedSize: projection.Value),
+            _ => null,
+        };
+        if (basis is not null) _projected = new ProjectedBank(bank, count, dim, _mean, basis);
     }
 
     internal static ParallelOptions ParallelOptions { get; } = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
@@ -170,7 +184,8 @@ public sealed unsafe partial class ExactNearestNeighbours
         fixed (float* outD = distances)
         fixed (int* outI = indices)
         {
-            if (_fixedPoint) RunFixedPoint((nint)q, queryCount, k, (nint)outD, (nint)outI, slivers, allowed);
+            if (_projected is not null && slivers is null) RunProjected(_projected, (nint)q, queryCount, k, (nint)outD, (nint)outI);
+            else if (_fixedPoint) RunFixedPoint((nint)q, queryCount, k, (nint)outD, (nint)outI, slivers, allowed);
             else Run((nint)q, queryCount, k, (nint)outD, (nint)outI, slivers, allowed);
         }
     }
@@ -231,31 +246,38 @@ public sealed unsafe partial class ExactNearestNeighbours
         }, queries, distances, indices);
     }
 
-    /// <summary>One task's share of the candidate pass: bank slivers [begin, end) against query panels [begin, end).</summary>
-    private delegate void ScanBody(int sliverBegin, int sliverEnd, int panelBegin, int panelEnd, CandidateList[] lists);
+    /// <summary>One task's share of a candidate pass: bank slivers [begin, end) against query panels [begin, end).</summary>
+    private delegate void ScanBody<TList>(int sliverBegin, int sliverEnd, int panelBegin, int panelEnd, TList[] lists);
 
     /// <summary>
     /// Runs the candidate pass as query blocks × bank splits tasks (each split has its own candidate lists, so tasks
     /// never share state), then re-ranks every query's candidates exactly.
     /// </summary>
-    private void ScanTasks(int panels, int mr, int sliverCount, int queryCount, int k, double[] windows, ScanBody body,
+    private void ScanTasks(int panels, int mr, int sliverCount, int queryCount, int k, double[] windows, ScanBody<CandidateList> body,
         nint queries, nint distances, nint indices)
+    {
+        int cap = Math.Max(64, 2 * k + 32);
+        var lists = Scan(panels, mr, sliverCount, queryCount, i => new CandidateList(k, windows[i], cap), body);
+        RerankAll(queries, queryCount, k, distances, indices, lists, cap);
+    }
+
+    /// <summary>The task split of every candidate pass; returns the candidate lists per bank split and query.</summary>
+    private static TList[][] Scan<TList>(int panels, int mr, int sliverCount, int queryCount, Func<int, TList> newList, ScanBody<TList> body)
     {
         int blocks = (panels + PanelsPerBlock - 1) / PanelsPerBlock;
         int splits = BankSplits(blocks, sliverCount);
-        int cap = Math.Max(64, 2 * k + 32);
-        var lists = new CandidateList[splits][];
-        for (int s = 0; s < splits; s++) lists[s] = new CandidateList[queryCount];
+        var lists = new TList[splits][];
+        for (int s = 0; s < splits; s++) lists[s] = new TList[queryCount];
         Parallel.For(0, blocks * splits, ParallelOptions, task =>
         {
             int block = task / splits, split = task % splits;
             int sliverBegin = (int)((long)sliverCount * split / splits), sliverEnd = (int)((long)sliverCount * (split + 1) / splits);
             int panelBegin = block * PanelsPerBlock, panelEnd = Math.Min(panels, panelBegin + PanelsPerBlock);
-            CandidateList[] mine = lists[split];
-            for (int i = panelBegin * mr, end = Math.Min(queryCount, panelEnd * mr); i < end; i++) mine[i] = new CandidateList(k, windows[i], cap);
+            TList[] mine = lists[split];
+            for (int i = panelBegin * mr, end = Math.Min(queryCount, panelEnd * mr); i < end; i++) mine[i] = newList(i);
             body(sliverBegin, sliverEnd, panelBegin, panelEnd, mine);
         });
-        RerankAll(queries, queryCount, k, distances, indices, lists, cap);
+        return lists;
     }
 
     /// <summary>Bank splits per query block: split the bank too when there are few query blocks, so both cores get balanced work.</summary>
@@ -375,7 +397,7 @@ public sealed unsafe partial class ExactNearestNeighbours
     /// Packs rows [row0, row0+width) minus <paramref name="mean"/> k-major (dst[k*width + j]), zero padded, and
     /// returns the squared norms of the packed (rounded) centred rows.
     /// </summary>
-    private static void PackCentred(ReadOnlySpan<float> src, int rows, int dim, int row0, int width, ReadOnlySpan<float> mean,
+    internal static void PackCentred(ReadOnlySpan<float> src, int rows, int dim, int row0, int width, ReadOnlySpan<float> mean,
         Span<float> dst, Span<double> norms)
     {
         int valid = Math.Min(width, rows - row0);

@@ -23,6 +23,8 @@ public sealed class PatchMemoryBank
     public int FullCount { get; }
     /// <summary>Seconds spent in coreset selection by <see cref="Build"/> (0 after loading).</summary>
     public double CoresetSeconds { get; private init; }
+    /// <summary>Dimensions of the search's pruned pass (0: full scans; see <see cref="ExactNearestNeighbours"/>).</summary>
+    internal int ProjectedDimensions => _search.ProjectedDimensions;
     /// <summary>The kept patches, row-major Count×Dimension.</summary>
     public ReadOnlySpan<float> Features => _bank.AsSpan(0, Count * Dimension);
 

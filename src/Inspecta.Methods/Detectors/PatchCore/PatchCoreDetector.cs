@@ -90,10 +90,7 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
     public Prediction Predict(Sample sample)
     {
         var source = _source ?? throw new InvalidOperationException("PatchCore is not fitted.");
-        var f = source.Extract(sample);
-        float[] rows;
-        int h, w;
-        using (StageTimer.Measure("embed")) (rows, h, w) = _embedder.Embed(f.Maps);
+        var (f, rows, h, w) = Embed(source, sample);
         int positions = h * w;
         var bank = _bank!;
         float[] dist;
@@ -105,6 +102,20 @@ public sealed class PatchCoreDetector : IAnomalyDetector, IBatchPredictor, IDisp
         }
         using var _ = StageTimer.Measure("map");
         return new Prediction(score, ScoreMap(dist, h, w, source.Preprocessing, f.OriginalHeight, f.OriginalWidth));
+    }
+
+    /// <summary>The backbone features of a sample and their patch rows (the search queries; the search benchmark times them alone).</summary>
+    internal (FeatureSource.Extracted Features, float[] Rows, int Height, int Width) Embed(Sample sample) =>
+        Embed(_source ?? throw new InvalidOperationException("PatchCore is not fitted."), sample);
+
+    private (FeatureSource.Extracted Features, float[] Rows, int Height, int Width) Embed(FeatureSource source, Sample sample)
+    {
+        var f = source.Extract(sample);
+        using (StageTimer.Measure("embed"))
+        {
+            var (rows, h, w) = _embedder.Embed(f.Maps);
+            return (f, rows, h, w);
+        }
     }
 
     /// <summary>
