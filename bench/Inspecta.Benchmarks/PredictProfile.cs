@@ -38,7 +38,7 @@ public static class PredictProfile
             $"{s.Stage} {perImage.Min(i => i.Where(x => x.Stage == s.Stage).Sum(x => x.Milliseconds)):F1}")));
     }
 
-    private static double Median(List<double> v)
+    internal static double Median(List<double> v)
     {
         var a = v.Order().ToArray();
         return a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2;

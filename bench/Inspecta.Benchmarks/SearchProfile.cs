@@ -48,12 +48,6 @@ public static class SearchProfile
                 cpu.Add((process.TotalProcessorTime - cpu0).TotalMilliseconds);
             }
         Console.WriteLine($"search {queries[0].Height * queries[0].Width} queries × bank {bank.Count}×{bank.Dimension}, {wall.Count} searches: " +
-            $"wall median {Median(wall):F1} ms (min {wall.Min():F1}), CPU median {Median(cpu):F1} ms (min {cpu.Min():F1}); load {File.ReadAllText("/proc/loadavg").Trim()}");
-    }
-
-    private static double Median(List<double> v)
-    {
-        var a = v.Order().ToArray();
-        return a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2;
+            $"wall median {PredictProfile.Median(wall):F1} ms (min {wall.Min():F1}), CPU median {PredictProfile.Median(cpu):F1} ms (min {cpu.Min():F1}); load {File.ReadAllText("/proc/loadavg").Trim()}");
     }
 }

@@ -36,7 +36,7 @@ public sealed unsafe partial class ExactNearestNeighbours
         });
 
         float invMax = projected.InverseSigmaMaxSquared, invMin = projected.InverseSigmaMinSquared;
-        int cap = Math.Max(256, 4 * k);
+        int cap = Math.Max(64, 4 * k);   // grows where needed (≈ 300 rows per query end up in the lists on bottle)
         var lists = Scan(panels, mr, projected.Slivers, queryCount, _ => new BoundedCandidates(k, cap), (sliverBegin, sliverEnd, panelBegin, panelEnd, mine) =>
         {
             float* tile = stackalloc float[mr * nr];
