@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static Inspecta.Torch.Nn.Scalars;
 
 namespace Inspecta.Torch.Nn;
 
@@ -49,7 +50,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
     /// <summary>The three stage outputs (after each stage's last ReLU).</summary>
     public override Tensor[] forward(Tensor x)
     {
-        if (input_scale is not null) x = x.flip(1) * input_scale + input_bias!;   // RGB → BGR, then scale and shift per channel
+        if (input_scale is not null) x = (x.flip(1) * input_scale).Plus(input_bias!);   // RGB → BGR, then scale and shift per channel
         x = nn.functional.relu(bn1.forward(conv1.forward(Pad(x, 3, 2))));
         // Padding with 0 instead of −∞ is exact here: the max-pool's input is a ReLU output (≥ 0) and every window holds a real value.
         x = nn.functional.max_pool2d(Pad(x, 1, 0), 3, 2);
@@ -109,7 +110,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
         {
             var y = nn.functional.relu(bn1.forward(conv1.forward(_stride == 1 ? x : Pad(x, 1, 0))));
             y = bn2.forward(conv2.forward(y));
-            return nn.functional.relu(y + (downsample is null ? x : downsample.forward(x)));
+            return nn.functional.relu(y.Plus(downsample is null ? x : downsample.forward(x)));
         }
 
         internal IEnumerable<(string, Conv2d, BatchNorm2d, int, (int, int))> Layers()

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static Inspecta.Torch.Nn.Scalars;
 
 namespace Inspecta.Torch.Methods.ReverseDistillation;
 
@@ -56,7 +57,7 @@ public sealed class ReverseResNet : nn.Module<Tensor, Tensor[]>
         {
             var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
             y = bn2.forward(conv2.forward(y));
-            return nn.functional.relu(y + (upsample is null ? x : upsample.forward(x)));
+            return nn.functional.relu(y.Plus(upsample is null ? x : upsample.forward(x)));
         }
     }
 }
