@@ -22,7 +22,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
     public static IReadOnlyList<int> StageStrides { get; } = [4, 8, 16];
 
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly HeldBatchNorm bn1;
     private readonly Sequential layer1, layer2, layer3;
     private readonly Tensor? input_scale, input_bias;
 
@@ -31,7 +31,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
     public ResNet18(bool inputAdapter, string name = "resnet18") : base(name)
     {
         conv1 = nn.Conv2d(3, 64, 7, stride: 2, bias: false);
-        bn1 = nn.BatchNorm2d(64);
+        bn1 = HeldBatchNorm.TwoD(64);
         layer1 = Stage(64, 64, 1);
         layer2 = Stage(64, 128, 2);
         layer3 = Stage(128, 256, 2);
@@ -64,7 +64,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
     internal static Tensor Pad(Tensor x, long before, long after) => nn.functional.pad(x, [before, after, before, after]);
 
     /// <summary>Convolutions with their BatchNorms in the export's node order (per block: the shortcut first, then conv1, conv2).</summary>
-    internal IEnumerable<(string Name, Conv2d Conv, BatchNorm2d Norm, int Stride, (int Before, int After) Pad)> Layers()
+    internal IEnumerable<(string Name, Conv2d Conv, HeldBatchNorm Norm, int Stride, (int Before, int After) Pad)> Layers()
     {
         yield return ("conv1", conv1, bn1, 2, (3, 2));
         foreach (var (stageName, stage) in new[] { ("layer1", layer1), ("layer2", layer2), ("layer3", layer3) })
@@ -90,7 +90,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
     internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
     {
         private readonly Conv2d conv1, conv2;
-        private readonly BatchNorm2d bn1, bn2;
+        private readonly HeldBatchNorm bn1, bn2;
         private readonly Sequential? downsample;
         private readonly int _stride;
 
@@ -98,11 +98,11 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
         {
             _stride = stride;
             conv1 = nn.Conv2d(input, output, 3, stride: stride, padding: stride == 1 ? 1 : 0, bias: false);
-            bn1 = nn.BatchNorm2d(output);
+            bn1 = HeldBatchNorm.TwoD(output);
             conv2 = nn.Conv2d(output, output, 3, padding: 1, bias: false);
-            bn2 = nn.BatchNorm2d(output);
+            bn2 = HeldBatchNorm.TwoD(output);
             if (stride != 1 || input != output)
-                downsample = nn.Sequential(("0", nn.Conv2d(input, output, 1, stride: stride, bias: false)), ("1", nn.BatchNorm2d(output)));
+                downsample = nn.Sequential(("0", nn.Conv2d(input, output, 1, stride: stride, bias: false)), ("1", HeldBatchNorm.TwoD(output)));
             RegisterComponents();
         }
 
@@ -113,10 +113,10 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
             return nn.functional.relu(y.Plus(downsample is null ? x : downsample.forward(x)));
         }
 
-        internal IEnumerable<(string, Conv2d, BatchNorm2d, int, (int, int))> Layers()
+        internal IEnumerable<(string, Conv2d, HeldBatchNorm, int, (int, int))> Layers()
         {
             if (downsample is not null)
-                yield return ("downsample", (Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last(), _stride, (0, 0));
+                yield return ("downsample", (Conv2d)downsample.children().First(), (HeldBatchNorm)downsample.children().Last(), _stride, (0, 0));
             yield return ("conv1", conv1, bn1, _stride, _stride == 1 ? (1, 1) : (1, 0));
             yield return ("conv2", conv2, bn2, 1, (1, 1));
         }
