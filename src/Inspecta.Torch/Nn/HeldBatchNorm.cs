@@ -34,7 +34,7 @@ public sealed class HeldBatchNorm : TorchSharp.Modules.BatchNorm
         double factor = 0;
         if (training && track_running_stats && num_batches_tracked is not null)
         {
-            num_batches_tracked.add_(Scalars.One, Scalars.One);
+            num_batches_tracked.add_(Scalars.IntegerOne, Scalars.IntegerOne);
             factor = momentum ?? 1.0 / num_batches_tracked.item<long>();
         }
         bool batchStatistics = training || running_mean is null && running_var is null;

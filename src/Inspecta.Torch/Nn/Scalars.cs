@@ -20,6 +20,9 @@ public static class Scalars
 
     public static readonly Scalar One = Of(1);
 
+    /// <summary>An integer 1, for counters (libtorch refuses to add a floating Scalar to an Int64 tensor in place).</summary>
+    public static readonly Scalar IntegerOne = 1L.ToScalar();
+
     /// <summary>A process-lifetime Scalar for a constant (cached by value; use only for constants, not per-step values).</summary>
     public static Scalar Of(double value) => Cache.GetOrAdd(value, v => v.ToScalar());
 

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Inspecta.Torch.Methods.Distillation;
+using Inspecta.Torch.Nn;
+using Inspecta.Torch.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Inspecta.Torch.Methods.EfficientAd;
+
+/// <summary>
+/// Phase "student": with the teacher frozen and its descriptors standardised (μ, σ per channel over the training
+/// images), one step trains the student and the autoencoder together on L = L_hard + L_AE + L_STAE:
+/// L_hard, the mean of the squared student–teacher errors at or above their --hard-quantile (the hard-feature loss);
+/// L_AE, the autoencoder's mean squared error to the teacher; L_STAE, the mean squared error of the student's second
+/// 384 channels to the autoencoder's output. The inputs carry the training images' photometric jitter. Two deviations
+/// from the paper, for a CPU without ImageNet: one (jittered) view per step feeds all three networks (the paper runs
+/// teacher and student twice, on the plain and the jittered image), and the ImageNet penalty on the student's outputs
+/// is left out.
+/// </summary>
+internal sealed class StudentTask : ITrainingTask, IDisposable
+{
+    private readonly PatchDescriptionNetwork _teacher, _student;
+    private readonly EfficientAdAutoencoder _autoencoder;
+    private readonly OptimizerHelper _optimizer;
+    private readonly TeacherNormalization _normalization;
+    private readonly double _hardQuantile;
+
+    public StudentTask(PatchDescriptionNetwork teacher, PatchDescriptionNetwork student, EfficientAdAutoencoder autoencoder, TeacherNormalization normalization,
+        TrainingOptions training, double hardQuantile, JsonObject architecture)
+    {
+        (_teacher, _student, _autoencoder, _normalization, _hardQuantile, Architecture) = (teacher, student, autoencoder, normalization, hardQuantile, architecture);
+        _optimizer = Training.Optimizers.Create(training.Optimizer, student.parameters().Concat(autoencoder.parameters()), training.LearningRate, training.WeightDecay);
+        Modules = [("student", student), ("autoencoder", autoencoder)];
+        Optimizers = [_optimizer];
+    }
+
+    public string Phase => "student";
+    public JsonObject Architecture { get; }
+    public IReadOnlyList<(string Name, nn.Module Module)> Modules { get; }
+    public IReadOnlyList<OptimizerHelper> Optimizers { get; }
+
+    public double TrainStep(Tensor batch)
+    {
+        _optimizer.zero_grad();
+        var loss = Loss(batch);
+        loss.backward();
+        _optimizer.step();
+        return loss.item<float>();
+    }
+
+    public double ValidationLoss(Tensor batch) => Loss(batch).item<float>();
+
+    private Tensor Loss(Tensor batch)
+    {
+        var x = RgbInput.Normalize(batch);
+        Tensor t;
+        using (no_grad()) t = _normalization.Apply(_teacher.forward(x));
+        var s = _student.forward(x);
+        int c = _teacher.OutputChannels;
+        var errors = (t - s.narrow(1, 0, c)).Squared().flatten();
+        long hard = Math.Max(1, (long)Math.Ceiling((1 - _hardQuantile) * errors.shape[0]));
+        var hardLoss = errors.topk((int)Math.Min(hard, errors.shape[0])).values.mean();
+        var a = _autoencoder.forward(x);
+        var aeLoss = (t - a).Squared().mean();
+        var staeLoss = (a - s.narrow(1, c, c)).Squared().mean();
+        return hardLoss.Plus(aeLoss).Plus(staeLoss);
+    }
+
+    public void Dispose() => _optimizer.Dispose();
+}
