@@ -104,7 +104,7 @@ public sealed class EfficientAdDetector : IAnomalyDetector
                 using var resnet = backbone.Import();
                 var teacherOptions = t with { Epochs = Options.TeacherEpochs, LearningRate = Options.TeacherLearningRate, Patience = null };
                 using var task = new TeacherDistillationTask(resnet, nets.Teacher, teacherOptions, Architecture("teacher", source), data.Train, Size);
-                var result = Trainer.Run(Method, task, data.Train, data.Validation, teacherOptions, context.Progress, context.Epochs, context.Cancellation);
+                var result = Trainer.Run(Method, task.Task, data.Train, data.Validation, teacherOptions, context.Progress, context.Epochs, context.Cancellation);
                 history.AddRange(result.History);
                 teacherEpochs = result.History.Count;
             }
@@ -115,7 +115,7 @@ public sealed class EfficientAdDetector : IAnomalyDetector
 
             // With --teacher there is no teacher phase: the student's checkpoint is the fit's own.
             var studentOptions = t with { CheckpointPath = t.CheckpointPath is { } c && Options.Teacher is null ? c + ".student" : t.CheckpointPath };
-            using (var task = new StudentTask(nets.Teacher, nets.Student, nets.Autoencoder, nets.Normalization, studentOptions, Options.HardQuantile,
+            using (var task = StudentTask.Create(nets.Teacher, nets.Student, nets.Autoencoder, nets.Normalization, studentOptions, Options.HardQuantile,
                        Architecture("student", source)))
             {
                 var result = Trainer.Run(Method, task, data.Train, data.Validation, studentOptions, context.Progress, context.Epochs, context.Cancellation);

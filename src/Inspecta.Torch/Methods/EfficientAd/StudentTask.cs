@@ -18,54 +18,30 @@ namespace Inspecta.Torch.Methods.EfficientAd;
 /// teacher and student twice, on the plain and the jittered image), and the ImageNet penalty on the student's outputs
 /// is left out.
 /// </summary>
-internal sealed class StudentTask : ITrainingTask, IDisposable
+internal static class StudentTask
 {
-    private readonly PatchDescriptionNetwork _teacher, _student;
-    private readonly EfficientAdAutoencoder _autoencoder;
-    private readonly OptimizerHelper _optimizer;
-    private readonly TeacherNormalization _normalization;
-    private readonly double _hardQuantile;
-
-    public StudentTask(PatchDescriptionNetwork teacher, PatchDescriptionNetwork student, EfficientAdAutoencoder autoencoder, TeacherNormalization normalization,
-        TrainingOptions training, double hardQuantile, JsonObject architecture)
+    public static LossTask Create(PatchDescriptionNetwork teacher, PatchDescriptionNetwork student, EfficientAdAutoencoder autoencoder,
+        TeacherNormalization normalization, TrainingOptions training, double hardQuantile, JsonObject architecture)
     {
-        (_teacher, _student, _autoencoder, _normalization, _hardQuantile, Architecture) = (teacher, student, autoencoder, normalization, hardQuantile, architecture);
-        _optimizer = Training.Optimizers.Create(training.Optimizer, student.parameters().Concat(autoencoder.parameters()), training.LearningRate, training.WeightDecay);
-        Modules = [("student", student), ("autoencoder", autoencoder)];
-        Optimizers = [_optimizer];
+        var optimizer = Optimizers.Create(training.Optimizer, student.parameters().Concat(autoencoder.parameters()), training.LearningRate, training.WeightDecay);
+        return new LossTask("student", architecture, [("student", student), ("autoencoder", autoencoder)], optimizer,
+            batch => Loss(teacher, student, autoencoder, normalization, hardQuantile, batch));
     }
 
-    public string Phase => "student";
-    public JsonObject Architecture { get; }
-    public IReadOnlyList<(string Name, nn.Module Module)> Modules { get; }
-    public IReadOnlyList<OptimizerHelper> Optimizers { get; }
-
-    public double TrainStep(Tensor batch)
-    {
-        _optimizer.zero_grad();
-        var loss = Loss(batch);
-        loss.backward();
-        _optimizer.step();
-        return loss.item<float>();
-    }
-
-    public double ValidationLoss(Tensor batch) => Loss(batch).item<float>();
-
-    private Tensor Loss(Tensor batch)
+    private static Tensor Loss(PatchDescriptionNetwork teacher, PatchDescriptionNetwork student, EfficientAdAutoencoder autoencoder,
+        TeacherNormalization normalization, double hardQuantile, Tensor batch)
     {
         var x = RgbInput.Normalize(batch);
         Tensor t;
-        using (no_grad()) t = _normalization.Apply(_teacher.forward(x));
-        var s = _student.forward(x);
-        int c = _teacher.OutputChannels;
+        using (no_grad()) t = normalization.Apply(teacher.forward(x));
+        var s = student.forward(x);
+        int c = teacher.OutputChannels;
         var errors = (t - s.narrow(1, 0, c)).Squared().flatten();
-        long hard = Math.Max(1, (long)Math.Ceiling((1 - _hardQuantile) * errors.shape[0]));
+        long hard = Math.Max(1, (long)Math.Ceiling((1 - hardQuantile) * errors.shape[0]));
         var hardLoss = errors.topk((int)Math.Min(hard, errors.shape[0])).values.mean();
-        var a = _autoencoder.forward(x);
+        var a = autoencoder.forward(x);
         var aeLoss = (t - a).Squared().mean();
         var staeLoss = (a - s.narrow(1, c, c)).Squared().mean();
         return hardLoss.Plus(aeLoss).Plus(staeLoss);
     }
-
-    public void Dispose() => _optimizer.Dispose();
 }

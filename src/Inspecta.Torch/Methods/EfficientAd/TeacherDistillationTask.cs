@@ -14,38 +14,23 @@ namespace Inspecta.Torch.Methods.EfficientAd;
 /// training images). The target is the backbone's stride-8 map zoomed to stride 4 and cropped to the PDN's output
 /// grid (the PDN output i sits at pixel ≈ 4i + 16), standardised per channel with statistics from the training images.
 /// </summary>
-internal sealed class TeacherDistillationTask : ITrainingTask, IDisposable
+internal sealed class TeacherDistillationTask : IDisposable
 {
     private readonly ResNet18 _backbone;
     private readonly PatchDescriptionNetwork _pdn;
-    private readonly OptimizerHelper _optimizer;
     private readonly Tensor _mean, _std;
     private readonly int _size;
 
     public TeacherDistillationTask(ResNet18 backbone, PatchDescriptionNetwork pdn, TrainingOptions training, JsonObject architecture, TrainingImages images, int size)
     {
-        (_backbone, _pdn, _size, Architecture) = (backbone, pdn, size, architecture);
-        _optimizer = Training.Optimizers.Create(OptimizerKind.Adam, pdn.parameters(), training.LearningRate, training.WeightDecay);
-        Modules = [("teacher", pdn)];
-        Optimizers = [_optimizer];
-        (_mean, _std) = ChannelStatistics.Of(images, training.BatchSize, x => RawTarget(x));
+        (_backbone, _pdn, _size) = (backbone, pdn, size);
+        (_mean, _std) = ChannelStatistics.Of(images, training.BatchSize, RawTarget);
+        Task = new LossTask("teacher", architecture, [("teacher", pdn)],
+            Optimizers.Create(OptimizerKind.Adam, pdn.parameters(), training.LearningRate, training.WeightDecay), Loss);
     }
 
-    public string Phase => "teacher";
-    public JsonObject Architecture { get; }
-    public IReadOnlyList<(string Name, nn.Module Module)> Modules { get; }
-    public IReadOnlyList<OptimizerHelper> Optimizers { get; }
-
-    public double TrainStep(Tensor batch)
-    {
-        _optimizer.zero_grad();
-        var loss = Loss(batch);
-        loss.backward();
-        _optimizer.step();
-        return loss.item<float>();
-    }
-
-    public double ValidationLoss(Tensor batch) => Loss(batch).item<float>();
+    /// <summary>The phase for <see cref="Trainer"/>.</summary>
+    public LossTask Task { get; }
 
     private Tensor Loss(Tensor batch)
     {
@@ -67,7 +52,7 @@ internal sealed class TeacherDistillationTask : ITrainingTask, IDisposable
 
     public void Dispose()
     {
-        _optimizer.Dispose();
+        Task.Dispose();
         _mean.Dispose();
         _std.Dispose();
     }
