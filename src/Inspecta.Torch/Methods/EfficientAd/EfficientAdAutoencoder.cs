@@ -46,10 +46,10 @@ public sealed class EfficientAdAutoencoder : nn.Module<Tensor, Tensor>
         var y = encoder.forward(x);
         for (int i = 0; i < _sizes.Length; i++)
         {
-            y = nn.functional.interpolate(y, [_sizes[i], _sizes[i]], mode: InterpolationMode.Bilinear);
+            y = nn.functional.interpolate(y, [_sizes[i], _sizes[i]], mode: InterpolationMode.Bilinear, align_corners: false);
             y = dropout.forward(nn.functional.relu(upConvs[i].forward(y)));
         }
-        y = nn.functional.interpolate(y, [_output, _output], mode: InterpolationMode.Bilinear);
+        y = nn.functional.interpolate(y, [_output, _output], mode: InterpolationMode.Bilinear, align_corners: false);
         return conv8.forward(nn.functional.relu(conv7.forward(y)));
     }
 }
