@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static Inspecta.Torch.Nn.Scalars;
 
 namespace Inspecta.Torch.Imaging;
 
@@ -33,7 +34,7 @@ public static class Ssim
         var varA = Mean(a * a) - muA * muA;
         var varB = Mean(b * b) - muB * muB;
         var cov = Mean(a * b) - muA * muB;
-        var ssim = (2 * muA * muB + c1) * (2 * cov + c2) / ((muA * muA + muB * muB + c1) * (varA + varB + c2));
+        var ssim = (muA.Times(2) * muB).Plus(c1) * cov.Times(2).Plus(c2) / ((muA * muA).Plus(muB * muB).Plus(c1) * varA.Plus(varB).Plus(c2));
         return ssim.reshape(n, c, h, w).mean([1], keepdim: true).MoveToOuterDisposeScope();
     }
 }

@@ -35,7 +35,8 @@ public static class ModuleWeights
             if (!reader.HasArray(key)) throw reader.Error($"the weights do not match the architecture in the manifest: '{key}' is missing.");
             if (t.dtype == ScalarType.Int64)
             {
-                t.fill_(reader.ReadInts(key)[0]);
+                using var count = reader.ReadInts(key)[0].ToScalar();
+                t.fill_(count);
                 continue;
             }
             var data = reader.ReadFloats(key, out int[] shape);

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static Inspecta.Torch.Nn.Scalars;
 
 namespace Inspecta.Torch.Nn;
 
@@ -21,7 +22,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
     public static IReadOnlyList<int> StageStrides { get; } = [4, 8, 16];
 
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly HeldBatchNorm bn1;
     private readonly Sequential layer1, layer2, layer3;
     private readonly Tensor? input_scale, input_bias;
 
@@ -30,7 +31,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
     public ResNet18(bool inputAdapter, string name = "resnet18") : base(name)
     {
         conv1 = nn.Conv2d(3, 64, 7, stride: 2, bias: false);
-        bn1 = nn.BatchNorm2d(64);
+        bn1 = HeldBatchNorm.TwoD(64);
         layer1 = Stage(64, 64, 1);
         layer2 = Stage(64, 128, 2);
         layer3 = Stage(128, 256, 2);
@@ -49,7 +50,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
     /// <summary>The three stage outputs (after each stage's last ReLU).</summary>
     public override Tensor[] forward(Tensor x)
     {
-        if (input_scale is not null) x = x.flip(1) * input_scale + input_bias!;   // RGB → BGR, then scale and shift per channel
+        if (input_scale is not null) x = (x.flip(1) * input_scale).Plus(input_bias!);   // RGB → BGR, then scale and shift per channel
         x = nn.functional.relu(bn1.forward(conv1.forward(Pad(x, 3, 2))));
         // Padding with 0 instead of −∞ is exact here: the max-pool's input is a ReLU output (≥ 0) and every window holds a real value.
         x = nn.functional.max_pool2d(Pad(x, 1, 0), 3, 2);
@@ -63,7 +64,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
     internal static Tensor Pad(Tensor x, long before, long after) => nn.functional.pad(x, [before, after, before, after]);
 
     /// <summary>Convolutions with their BatchNorms in the export's node order (per block: the shortcut first, then conv1, conv2).</summary>
-    internal IEnumerable<(string Name, Conv2d Conv, BatchNorm2d Norm, int Stride, (int Before, int After) Pad)> Layers()
+    internal IEnumerable<(string Name, Conv2d Conv, HeldBatchNorm Norm, int Stride, (int Before, int After) Pad)> Layers()
     {
         yield return ("conv1", conv1, bn1, 2, (3, 2));
         foreach (var (stageName, stage) in new[] { ("layer1", layer1), ("layer2", layer2), ("layer3", layer3) })
@@ -89,7 +90,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
     internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
     {
         private readonly Conv2d conv1, conv2;
-        private readonly BatchNorm2d bn1, bn2;
+        private readonly HeldBatchNorm bn1, bn2;
         private readonly Sequential? downsample;
         private readonly int _stride;
 
@@ -97,11 +98,11 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
         {
             _stride = stride;
             conv1 = nn.Conv2d(input, output, 3, stride: stride, padding: stride == 1 ? 1 : 0, bias: false);
-            bn1 = nn.BatchNorm2d(output);
+            bn1 = HeldBatchNorm.TwoD(output);
             conv2 = nn.Conv2d(output, output, 3, padding: 1, bias: false);
-            bn2 = nn.BatchNorm2d(output);
+            bn2 = HeldBatchNorm.TwoD(output);
             if (stride != 1 || input != output)
-                downsample = nn.Sequential(("0", nn.Conv2d(input, output, 1, stride: stride, bias: false)), ("1", nn.BatchNorm2d(output)));
+                downsample = nn.Sequential(("0", nn.Conv2d(input, output, 1, stride: stride, bias: false)), ("1", HeldBatchNorm.TwoD(output)));
             RegisterComponents();
         }
 
@@ -109,13 +110,13 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor[]>
         {
             var y = nn.functional.relu(bn1.forward(conv1.forward(_stride == 1 ? x : Pad(x, 1, 0))));
             y = bn2.forward(conv2.forward(y));
-            return nn.functional.relu(y + (downsample is null ? x : downsample.forward(x)));
+            return nn.functional.relu(y.Plus(downsample is null ? x : downsample.forward(x)));
         }
 
-        internal IEnumerable<(string, Conv2d, BatchNorm2d, int, (int, int))> Layers()
+        internal IEnumerable<(string, Conv2d, HeldBatchNorm, int, (int, int))> Layers()
         {
             if (downsample is not null)
-                yield return ("downsample", (Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last(), _stride, (0, 0));
+                yield return ("downsample", (Conv2d)downsample.children().First(), (HeldBatchNorm)downsample.children().Last(), _stride, (0, 0));
             yield return ("conv1", conv1, bn1, _stride, _stride == 1 ? (1, 1) : (1, 0));
             yield return ("conv2", conv2, bn2, 1, (1, 1));
         }

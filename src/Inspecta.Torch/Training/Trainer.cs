@@ -37,6 +37,8 @@ public static class Trainer
         bool stoppedEarly = false;
         for (int epoch = start; epoch < options.Epochs; epoch++)
         {
+            // libtorch's generator (dropout, noise) restarts per phase and epoch, so a resumed fit draws what an uninterrupted one does.
+            TorchRuntime.Seed(TrainingRandom.For(options.Seed, PhaseKey(task.Phase), (ulong)epoch).NextULong());
             double rate = options.Schedule.RateAt(options.LearningRate, epoch, options.Epochs);
             foreach (var opt in task.Optimizers) Optimizers.SetLearningRate(opt, rate);
             foreach (var (_, m) in task.Modules) m.train();
@@ -90,6 +92,14 @@ public static class Trainer
         Dispose(bestWeights);
         foreach (var (_, m) in task.Modules) m.eval();
         return new TrainingResult(history, stoppedEarly, bestEpoch == 0 ? history.Count : bestEpoch);
+    }
+
+    /// <summary>FNV-1a of the phase name (string.GetHashCode differs between processes).</summary>
+    private static ulong PhaseKey(string phase)
+    {
+        ulong h = 0xCBF29CE484222325UL;
+        foreach (char c in phase) h = (h ^ c) * 0x100000001B3UL;
+        return h;
     }
 
     private static double ValidationLoss(ITrainingTask task, TrainingImages validation, int batchSize)

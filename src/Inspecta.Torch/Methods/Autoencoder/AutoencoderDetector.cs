@@ -8,6 +8,7 @@ using Inspecta.Torch.Nn;
 using Inspecta.Torch.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Inspecta.Torch.Nn.Scalars;
 
 namespace Inspecta.Torch.Methods.Autoencoder;
 
@@ -112,7 +113,7 @@ public sealed class AutoencoderDetector : IAnomalyDetector
         var code = _encoder!.forward(x);
         if (Variant == AutoencoderVariant.Vae) code = AutoencoderTask.Split(code).Mean;
         var r = _decoder!.forward(code);
-        return Variant == AutoencoderVariant.Ssim ? 1 - Ssim.Map(x, r, _ssimWindow, _ssimConstants.C1, _ssimConstants.C2) : (x - r).pow(2).sum([1], keepdim: true);
+        return Variant == AutoencoderVariant.Ssim ? From(1, Ssim.Map(x, r, _ssimWindow, _ssimConstants.C1, _ssimConstants.C2)) : (x - r).Squared().sum([1], keepdim: true);
     }
 
     public void Save(ModelWriter writer)

@@ -4,6 +4,7 @@ using Inspecta.Torch.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static Inspecta.Torch.Nn.Scalars;
 
 namespace Inspecta.Torch.Methods.Autoencoder;
 
@@ -34,14 +35,14 @@ internal sealed class AutoencoderTask(AutoencoderVariant variant, nn.Module<Tens
         if (variant != AutoencoderVariant.Vae)
         {
             var r = decoder.forward(code);
-            return variant == AutoencoderVariant.Ssim ? 1 - Ssim.Map(r, x, ssimWindow, ssimConstants.C1, ssimConstants.C2).mean() : nn.functional.mse_loss(r, x);
+            return variant == AutoencoderVariant.Ssim ? From(1, Ssim.Map(r, x, ssimWindow, ssimConstants.C1, ssimConstants.C2).mean()) : nn.functional.mse_loss(r, x);
         }
         var (mean, logVar) = Split(code);
-        var z = sample ? mean + randn_like(mean) * (0.5 * logVar).exp() : mean;
+        var z = sample ? mean.Plus(randn_like(mean) * logVar.Times(0.5).exp()) : mean;
         var recon = decoder.forward(z);
-        var sse = (recon - x).pow(2).sum([1, 2, 3]);
-        var kl = -0.5 * (1 + logVar - mean.pow(2) - logVar.exp()).sum([1, 2, 3]);
-        return (sse + kl).mean();
+        var sse = (recon - x).Squared().sum([1, 2, 3]);
+        var kl = (logVar.Plus(1) - mean.Squared() - logVar.exp()).sum([1, 2, 3]).Times(-0.5);
+        return sse.Plus(kl).mean();
     }
 
     public static (Tensor Mean, Tensor LogVar) Split(Tensor code)

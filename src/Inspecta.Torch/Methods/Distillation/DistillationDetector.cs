@@ -7,6 +7,7 @@ using Inspecta.Torch.Nn;
 using Inspecta.Torch.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Inspecta.Torch.Nn.Scalars;
 
 namespace Inspecta.Torch.Methods.Distillation;
 
@@ -136,14 +137,14 @@ public abstract class DistillationDetector<TOptions> : IAnomalyDetector where TO
         for (int l = 0; l < a.Length; l++)
         {
             var term = CosineDistance(a[l], b[l]).mean();
-            loss = loss is null ? term : loss + term;
+            loss = loss is null ? term : loss.Plus(term);
         }
         return loss!;
     }
 
     /// <summary>Per-position 1 − cosine similarity along channels: N×C×h×w pairs → N×1×h×w.</summary>
     protected static Tensor CosineDistance(Tensor a, Tensor b) =>
-        1 - nn.functional.cosine_similarity(a, b, dim: 1).unsqueeze(1);
+        From(1, nn.functional.cosine_similarity(a, b, dim: 1).unsqueeze(1));
 
     public void Save(ModelWriter writer)
     {

@@ -13,7 +13,7 @@ public abstract record TeacherOptions : TrainedMethodOptions
     [Option("backbone", "The teacher: the built-in resnet18 (default) or a file with its exact layout (an ONNX ResNet-18 derived by Inspecta).", Persist = false)]
     public string Backbone { get; init; } = BackbonePreset.DefaultName;
 
-    [Option("image-size", "Working resolution: every image is converted to RGB and zoomed to this square; a multiple of 16 (the teacher's layer3 stride; 32 for reverse-distillation).", Min = 32, Max = 2048)]
+    [Option("image-size", "Working resolution: every image is converted to RGB and zoomed to this square; a multiple of 16 (the teacher's layer3 stride; 32 for reverse-distillation; 32 and at least 64 for efficientad).", Min = 32, Max = 2048)]
     public int ImageSize { get; init; } = 256;
 
     /// <summary>The method's id, for messages.</summary>

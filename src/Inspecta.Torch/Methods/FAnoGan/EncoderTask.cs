@@ -3,6 +3,7 @@ using Inspecta.Torch.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static Inspecta.Torch.Nn.Scalars;
 
 namespace Inspecta.Torch.Methods.FAnoGan;
 
@@ -21,26 +22,29 @@ internal sealed class EncoderTask(FAnoGanNetworks.Critic encoder, FAnoGanNetwork
     public double TrainStep(Tensor batch)
     {
         optimizer.zero_grad();
-        var loss = Loss(batch * 2 - 1);
+        var loss = Loss(ToSymmetric(batch));
         loss.backward();
         optimizer.step();
         return loss.item<float>();
     }
 
-    public double ValidationLoss(Tensor batch) => Loss(batch * 2 - 1).item<float>();
+    public double ValidationLoss(Tensor batch) => Loss(ToSymmetric(batch)).item<float>();
 
     private Tensor Loss(Tensor x)
     {
         var (residual, features) = Izif(encoder, generator, critic, x);
-        return (residual.mean([1, 2, 3]) + featureWeight * features).mean();
+        return residual.mean([1, 2, 3]).Plus(features.Times(featureWeight)).mean();
     }
+
+    /// <summary>[0, 1] → [−1, 1], the generator's range.</summary>
+    public static Tensor ToSymmetric(Tensor batch) => batch.Times(2).Plus(-1);
 
     /// <summary>Per-pixel squared residual in [0, 1] units (N×C×P×P) and per-sample mean squared feature difference (N).</summary>
     public static (Tensor Residual, Tensor Features) Izif(FAnoGanNetworks.Critic encoder, FAnoGanNetworks.Generator generator, FAnoGanNetworks.Critic critic, Tensor x)
     {
         var g = generator.forward(encoder.forward(x));
-        var residual = ((x - g) / 2).pow(2);
-        var features = (critic.Features(x) - critic.Features(g)).pow(2).mean([1]);
+        var residual = (x - g).Over(2).Squared();
+        var features = (critic.Features(x) - critic.Features(g)).Squared().mean([1]);
         return (residual, features);
     }
 }

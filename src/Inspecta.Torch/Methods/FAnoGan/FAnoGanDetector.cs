@@ -8,6 +8,7 @@ using Inspecta.Torch.Nn;
 using Inspecta.Torch.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Inspecta.Torch.Nn.Scalars;
 
 namespace Inspecta.Torch.Methods.FAnoGan;
 
@@ -108,8 +109,8 @@ public sealed class FAnoGanDetector : IAnomalyDetector
             using var _ = no_grad();
             map = _grid.Evaluate(work, patches =>
             {
-                var (residual, features) = EncoderTask.Izif(_encoder!, _generator, _critic!, patches * 2 - 1);
-                var combined = residual.mean([1, 2, 3]) + _options.FeatureWeight * features;
+                var (residual, features) = EncoderTask.Izif(_encoder!, _generator, _critic!, EncoderTask.ToSymmetric(patches));
+                var combined = residual.mean([1, 2, 3]).Plus(features.Times(_options.FeatureWeight));
                 score = Math.Max(score, combined.max().item<float>());
                 return residual.sum([1], keepdim: true);
             });

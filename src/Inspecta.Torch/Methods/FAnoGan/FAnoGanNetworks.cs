@@ -1,3 +1,4 @@
+using Inspecta.Torch.Nn;
 using System.Text.Json.Nodes;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -35,7 +36,7 @@ public sealed record FAnoGanNetworks(int PatchSize, int Channels, int Latent, in
         {
             _top = n.Top;
             project = nn.Linear(n.Latent, 16 * n.Top);
-            var layers = new List<(string, nn.Module<Tensor, Tensor>)> { ("bn0", nn.BatchNorm1d(16 * n.Top)), ("relu0", nn.ReLU()) };
+            var layers = new List<(string, nn.Module<Tensor, Tensor>)> { ("bn0", HeldBatchNorm.OneD(16 * n.Top)), ("relu0", nn.ReLU()) };
             int ch = n.Top;
             var convs = new List<(string, nn.Module<Tensor, Tensor>)>();
             for (int i = 1; i <= n.Stages; i++)
@@ -45,7 +46,7 @@ public sealed record FAnoGanNetworks(int PatchSize, int Channels, int Latent, in
                 convs.Add(($"deconv{i}", nn.ConvTranspose2d(ch, output, 4, 2, 1)));
                 if (!last)
                 {
-                    convs.Add(($"bn{i}", nn.BatchNorm2d(output)));
+                    convs.Add(($"bn{i}", HeldBatchNorm.TwoD(output)));
                     convs.Add(($"relu{i}", nn.ReLU()));
                 }
                 ch = output;

@@ -3,6 +3,7 @@ using Inspecta.Torch.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static Inspecta.Torch.Nn.Scalars;
 
 namespace Inspecta.Torch.Methods.FAnoGan;
 
@@ -23,17 +24,17 @@ internal sealed class GanTask(FAnoGanNetworks.Generator generator, FAnoGanNetwor
 
     public double TrainStep(Tensor batch)
     {
-        var real = batch * 2 - 1;
+        var real = EncoderTask.ToSymmetric(batch);
         long n = real.shape[0];
         criticOptimizer.zero_grad();
         Tensor fake;
         using (no_grad()) fake = generator.forward(randn(n, latent));
         var eps = rand(n, 1, 1, 1);
-        var mixed = (eps * real + (1 - eps) * fake).detach().requires_grad_(true);
+        var mixed = (eps * real).Plus(From(1, eps) * fake).detach().requires_grad_(true);
         var scoreMixed = critic.forward(mixed);
         var grad = autograd.grad([scoreMixed], [mixed], [ones_like(scoreMixed)], retain_graph: true, create_graph: true)[0];
-        var gp = (grad.flatten(1).norm(1, false, 2) - 1).pow(2).mean();
-        var criticLoss = critic.forward(fake).mean() - critic.forward(real).mean() + penalty * gp;
+        var gp = grad.flatten(1).norm(1, false, 2).Plus(-1).Squared().mean();
+        var criticLoss = (critic.forward(fake).mean() - critic.forward(real).mean()).Plus(gp.Times(penalty));
         criticLoss.backward();
         criticOptimizer.step();
         if (++_step % criticIterations == 0)
@@ -50,7 +51,7 @@ internal sealed class GanTask(FAnoGanNetworks.Generator generator, FAnoGanNetwor
 
     public double ValidationLoss(Tensor batch)
     {
-        var real = batch * 2 - 1;
+        var real = EncoderTask.ToSymmetric(batch);
         var fake = generator.forward(randn(real.shape[0], latent));
         return (critic.forward(fake).mean() - critic.forward(real).mean()).item<float>();
     }

@@ -18,9 +18,9 @@ public sealed class OneClassBottleneck : nn.Module<Tensor[], Tensor>
 
     public OneClassBottleneck() : base("bottleneck")
     {
-        fuse1 = nn.Sequential(("conv1", Conv(64, 128)), ("bn1", nn.BatchNorm2d(128)), ("relu1", nn.ReLU()),
-                              ("conv2", Conv(128, 256)), ("bn2", nn.BatchNorm2d(256)), ("relu2", nn.ReLU()));
-        fuse2 = nn.Sequential(("conv", Conv(128, 256)), ("bn", nn.BatchNorm2d(256)), ("relu", nn.ReLU()));
+        fuse1 = nn.Sequential(("conv1", Conv(64, 128)), ("bn1", HeldBatchNorm.TwoD(128)), ("relu1", nn.ReLU()),
+                              ("conv2", Conv(128, 256)), ("bn2", HeldBatchNorm.TwoD(256)), ("relu2", nn.ReLU()));
+        fuse2 = nn.Sequential(("conv", Conv(128, 256)), ("bn", HeldBatchNorm.TwoD(256)), ("relu", nn.ReLU()));
         embed = nn.Sequential(("0", new ResNet18.BasicBlock(768, 512, 2)), ("1", new ResNet18.BasicBlock(512, 512, 1)));
         RegisterComponents();
     }

@@ -5,6 +5,7 @@ using Inspecta.Torch.Nn;
 using Inspecta.Torch.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Inspecta.Torch.Nn.Scalars;
 
 namespace Inspecta.Torch.Methods.ReverseDistillation;
 
@@ -38,7 +39,7 @@ public sealed class ReverseDistillationDetector(ReverseDistillationOptions optio
     protected override Tensor Map(ResNet18 teacher, IReadOnlyList<(string Name, nn.Module Module)> networks, Tensor input)
     {
         var t = teacher.forward(input);
-        return ScaleMaps(t, Restore(networks, t), (m, l) => m + l);
+        return ScaleMaps(t, Restore(networks, t), (m, l) => m.Plus(l));
     }
 
     public static ReverseDistillationDetector Load(ModelReader reader, ReverseDistillationOptions options) => Load(new ReverseDistillationDetector(options), reader);

@@ -1,6 +1,8 @@
+using Inspecta.Torch.Nn;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static Inspecta.Torch.Nn.Scalars;
 
 namespace Inspecta.Torch.Methods.ReverseDistillation;
 
@@ -38,17 +40,17 @@ public sealed class ReverseResNet : nn.Module<Tensor, Tensor[]>
     {
         private readonly nn.Module<Tensor, Tensor> conv1;
         private readonly Conv2d conv2;
-        private readonly BatchNorm2d bn1, bn2;
+        private readonly HeldBatchNorm bn1, bn2;
         private readonly Sequential? upsample;
 
         public UpBlock(int input, int output, bool upsample) : base("up_block")
         {
             conv1 = upsample ? nn.ConvTranspose2d(input, output, 2, stride: 2, bias: false) : nn.Conv2d(input, output, 3, padding: 1, bias: false);
-            bn1 = nn.BatchNorm2d(output);
+            bn1 = HeldBatchNorm.TwoD(output);
             conv2 = nn.Conv2d(output, output, 3, padding: 1, bias: false);
-            bn2 = nn.BatchNorm2d(output);
+            bn2 = HeldBatchNorm.TwoD(output);
             if (upsample || input != output)
-                this.upsample = nn.Sequential(("0", nn.ConvTranspose2d(input, output, 2, stride: 2, bias: false)), ("1", nn.BatchNorm2d(output)));
+                this.upsample = nn.Sequential(("0", nn.ConvTranspose2d(input, output, 2, stride: 2, bias: false)), ("1", HeldBatchNorm.TwoD(output)));
             RegisterComponents();
         }
 
@@ -56,7 +58,7 @@ public sealed class ReverseResNet : nn.Module<Tensor, Tensor[]>
         {
             var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
             y = bn2.forward(conv2.forward(y));
-            return nn.functional.relu(y + (upsample is null ? x : upsample.forward(x)));
+            return nn.functional.relu(y.Plus(upsample is null ? x : upsample.forward(x)));
         }
     }
 }

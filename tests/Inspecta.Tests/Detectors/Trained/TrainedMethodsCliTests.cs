@@ -99,6 +99,40 @@ public class TrainedMethodsCliTests
     }
 
     [Fact]
+    public void EfficientAdFitPredictEvalEndToEndAndItsUserErrors()
+    {
+        using var tmp = new TempDir();
+        string data = Synth(tmp, 4);
+        string model = tmp["m.inspecta"];
+        string[] tiny = ["--image-size", "64", "--samples-per-epoch", "4", "--batch-size", "2", "--threads", "1"];
+        var fit = CliRunner.Run(["fit", "--dataset", data, "--category", "tiles", "--method", "efficientad", "--epochs", "1", "--teacher-epochs", "1", .. tiny, "--out", model, "--json"]);
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        Assert.Equal(["teacher", "student"], JsonNode.Parse(fit.Stdout)!["history"]!.AsArray().Select(h => h!["phase"]!.GetValue<string>()));
+        Assert.Matches(@"epoch 1/1: loss [0-9.eE+-]+, validation", fit.Stderr);
+        Assert.DoesNotContain("Warning", fit.Stderr); // libtorch warns on every bilinear resize without an explicit align_corners
+        Assert.Empty(Directory.GetFiles(tmp.Path, "m.inspecta.checkpoint*"));
+        var predict = CliRunner.Run("predict", "--model", model, "--input", Path.Combine(data, "tiles", "test"), "--out", tmp["out"]);
+        Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
+        Assert.NotEmpty(Directory.GetFiles(tmp["out"], "*.tiff", SearchOption.AllDirectories));
+
+        // The teacher reused from that model: the student phase alone.
+        fit = CliRunner.Run(["fit", "--dataset", data, "--category", "tiles", "--method", "efficientad", "--epochs", "1", "--teacher", model, .. tiny, "--out", tmp["m2.inspecta"], "--json"]);
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        Assert.Equal(["student"], JsonNode.Parse(fit.Stdout)!["history"]!.AsArray().Select(h => h!["phase"]!.GetValue<string>()));
+
+        // A teacher file that is no model, and a working size below the PDN's receptive field.
+        File.WriteAllText(tmp["teacher.inspecta"], "not a model");
+        var r = CliRunner.Run(["fit", "--dataset", data, "--category", "tiles", "--method", "efficientad", "--teacher", tmp["teacher.inspecta"], .. tiny, "--out", tmp["bad.inspecta"]]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(tmp["teacher.inspecta"], r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr);
+        r = CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "efficientad", "--image-size", "32", "--out", tmp["bad.inspecta"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("receptive field is 33 px", r.Stderr);
+        Assert.False(File.Exists(tmp["bad.inspecta"]));
+    }
+
+    [Fact]
     public void ThreadsAreRecordedInTheModel()
     {
         using var tmp = new TempDir();
