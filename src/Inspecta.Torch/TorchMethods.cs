@@ -3,6 +3,7 @@ using Inspecta.Torch.Methods.Autoencoder;
 using Inspecta.Torch.Methods.FAnoGan;
 using Inspecta.Torch.Methods.ReverseDistillation;
 using Inspecta.Torch.Methods.Stfpm;
+using Inspecta.Torch.Methods.StudentTeacher;
 
 [assembly: MethodProvider(typeof(Inspecta.Torch.TorchMethods))]
 
@@ -20,5 +21,6 @@ public sealed class TorchMethods : IMethodProvider
         new FAnoGanMethod(),
         new StfpmMethod(),
         new ReverseDistillationMethod(),
+        new StudentTeacherMethod(),
     ];
 }

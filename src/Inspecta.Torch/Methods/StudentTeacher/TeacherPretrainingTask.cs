@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Inspecta.Torch.Methods.Distillation;
+using Inspecta.Torch.Nn;
+using Inspecta.Torch.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Inspecta.Torch.Methods.StudentTeacher;
+
+/// <summary>
+/// Teacher pretraining (thesis §5.2.1, eq. 5.6 with λk = λc = 1, λm = 0 as for MVTec AD): on p×p patches, the knowledge
+/// distillation loss ‖U(T̂(P)) − F(P)‖² with a linear decoder U (d → dim F) and F the pretrained ResNet-18's descriptor of
+/// the patch, plus the compactness loss Σ_{k≠l} C²_kl over the correlation matrix C of the batch's descriptors. F here is
+/// the built-in backbone (TorchSharp, frozen) on the patch zoomed to <see cref="DescriptorInput"/>², its layer2 and layer3
+/// averaged over positions and concatenated (384-d): Inspecta's ResNet-18 runs to layer3, the thesis's 512-d vector is
+/// layer4's. The decoder is discarded after pretraining.
+/// </summary>
+internal sealed class TeacherPretrainingTask : ITrainingTask, IDisposable
+{
+    public const int DescriptorInput = 64;
+    public static int DescriptorDim => ResNet18.StageChannels[1] + ResNet18.StageChannels[2];
+
+    private readonly ResNet18 _backbone;
+    private readonly PatchNetwork _teacher;
+    private readonly Linear _decoder;
+    private readonly OptimizerHelper _optimizer;
+
+    public TeacherPretrainingTask(ResNet18 backbone, PatchNetwork teacher, TrainingOptions training, JsonObject architecture)
+    {
+        _backbone = backbone;
+        _teacher = teacher;
+        _decoder = nn.Linear(teacher.Layout.DescriptorDim, DescriptorDim);
+        _optimizer = Inspecta.Torch.Training.Optimizers.Create(training.Optimizer, teacher.parameters().Concat(_decoder.parameters()), training.LearningRate, training.WeightDecay);
+        Phase = $"teacher-p{teacher.Layout.ReceptiveField}";
+        Architecture = architecture;
+        Modules = [("teacher", teacher), ("decoder", _decoder)];
+        Optimizers = [_optimizer];
+    }
+
+    public string Phase { get; }
+    public JsonObject Architecture { get; }
+    public IReadOnlyList<(string Name, nn.Module Module)> Modules { get; }
+    public IReadOnlyList<OptimizerHelper> Optimizers { get; }
+
+    public double TrainStep(Tensor batch)
+    {
+        _optimizer.zero_grad();
+        var loss = Loss(batch);
+        loss.backward();
+        _optimizer.step();
+        return loss.item<float>();
+    }
+
+    public double ValidationLoss(Tensor batch) => Loss(batch).item<float>();
+
+    private Tensor Loss(Tensor batch)
+    {
+        var x = RgbInput.Normalize(batch);
+        Tensor target;
+        using (no_grad())
+        {
+            var zoomed = nn.functional.interpolate(x, [DescriptorInput, DescriptorInput], mode: InterpolationMode.Bilinear, align_corners: false);
+            var f = _backbone.forward(zoomed);
+            target = cat([f[1].mean([2, 3]), f[2].mean([2, 3])], 1);
+        }
+        var descriptors = _teacher.Patches(x);
+        var distillation = (_decoder.forward(descriptors) - target).square().sum(1).mean();
+        return distillation + Compactness(descriptors);
+    }
+
+    /// <summary>Σ_{k≠l} C²_kl of the batch's correlation matrix (eq. 5.5); zero for a batch of one.</summary>
+    internal static Tensor Compactness(Tensor descriptors)
+    {
+        long n = descriptors.shape[0];
+        if (n < 2) return zeros(1).sum();
+        var centred = descriptors - descriptors.mean([0], keepdim: true);
+        var std = (centred.square().mean([0], keepdim: true) + ScalarTensor.Of(1e-8f)).sqrt();
+        var z = centred / std;
+        var c = z.t().matmul(z) / ScalarTensor.Of(n);
+        var diagonal = c.diagonal();
+        return c.square().sum() - diagonal.square().sum();
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _decoder.Dispose();
+    }
+}
