@@ -43,7 +43,7 @@ public sealed record StudentTeacherOptions : TrainedMethodOptions
     [Option("crop-size", "Students train on random crops of this size of the working image (the thesis: the whole image).", Min = 1, Max = 2048, DefaultText = "the whole image")]
     public int? CropSize { get; init; }
 
-    [Option("teachers", "Take the pretrained teachers from this student-teacher (or gcad) model instead of distilling new ones; its scales, width and descriptor dim must match.", Persist = false)]
+    [Option("teachers", "Take the pretrained teachers from this student-teacher (or gcad) model instead of distilling new ones; its scales, width and descriptor dim must match.", Persist = false, DefaultText = "distil new teachers")]
     public string? Teachers { get; init; }
 
     [Option("teacher-data", "Images the teachers are distilled on: the training images, or those plus good images of every synthetic category.", Choices = [TeacherDataChoice.Train, TeacherDataChoice.TrainAndSynthetic])]
