@@ -1,3 +1,4 @@
+using Inspecta.Imaging;
 using Inspecta.Persistence;
 using Inspecta.Torch.Nn;
 using TorchSharp;
@@ -33,41 +34,16 @@ internal sealed class ScaleEnsemble : IDisposable
 
     public long ParameterCount => Teacher.ParameterCount + Students.Sum(s => s.ParameterCount);
 
-    public (Tensor Mean, Tensor Std) DescriptorStatistics() =>
+    public (Tensor Mean, Tensor Std) StatisticsTensors() =>
         (tensor(Mean, [1, Mean.Length, 1, 1]), tensor(Std, [1, Std.Length, 1, 1]));
 
-    /// <summary>Per-component μ and σ of the teacher's dense descriptors over <paramref name="images"/> (padded N×3×H×W batches, normalised).</summary>
-    public void SetDescriptorStatistics(IEnumerable<Tensor> images)
-    {
-        int d = Layout.DescriptorDim;
-        var sum = new double[d];
-        var squares = new double[d];
-        long count = 0;
-        using var _ = no_grad();
-        foreach (var x in images)
-        {
-            using var scope = NewDisposeScope();
-            var y = Teacher.forward(x).to(ScalarType.Float64);
-            var s = y.sum([0, 2, 3]).data<double>().ToArray();
-            var q = y.square().sum([0, 2, 3]).data<double>().ToArray();
-            for (int k = 0; k < d; k++) { sum[k] += s[k]; squares[k] += q[k]; }
-            count += y.shape[0] * y.shape[2] * y.shape[3];
-        }
-        var mean = new float[d];
-        var std = new float[d];
-        for (int k = 0; k < d; k++)
-        {
-            double m = sum[k] / count, v = Math.Max(0, squares[k] / count - m * m);
-            mean[k] = (float)m;
-            std[k] = v > 1e-12 ? (float)Math.Sqrt(v) : 1f;
-        }
-        (Mean, Std) = (mean, std);
-    }
+    /// <summary>μ and σ of the teacher's descriptors over the training images.</summary>
+    public void SetDescriptorStatistics(IReadOnlyList<ImageF> train) => (Mean, Std) = StudentTeacher.DescriptorStatistics.Compute(Teacher, train);
 
     /// <summary>Regression error e and predictive variance v per pixel (eqs. 5.8–5.10) of one normalised image at its own size: two N×1×H×W maps.</summary>
     public (Tensor Error, Tensor Variance) Maps(Tensor x)
     {
-        var (mean, std) = DescriptorStatistics();
+        var (mean, std) = StatisticsTensors();
         var target = (Teacher.Dense(x) - mean) / std;
         Tensor? sum = null, squares = null;
         foreach (var s in Students)
@@ -95,28 +71,19 @@ internal sealed class ScaleEnsemble : IDisposable
     }
 
     /// <summary>Mean and standard deviation of e and v over every pixel of the validation images.</summary>
-    public void Calibrate(IEnumerable<Tensor> validation)
+    public void Calibrate(IReadOnlyList<ImageF> validation)
     {
-        double es = 0, eq = 0, vs = 0, vq = 0;
-        long n = 0;
+        var (e, v) = (new MapStatistics(), new MapStatistics());
         using var _ = no_grad();
-        foreach (var x in validation)
+        foreach (var img in validation)
         {
             using var scope = NewDisposeScope();
-            var (e, v) = Maps(x);
-            var e64 = e.to(ScalarType.Float64);
-            var v64 = v.to(ScalarType.Float64);
-            es += e64.sum().item<double>(); eq += e64.square().sum().item<double>();
-            vs += v64.sum().item<double>(); vq += v64.square().sum().item<double>();
-            n += e.numel();
+            var (error, variance) = Maps(PaddedImages.Batch(img));
+            e.Add(error);
+            v.Add(variance);
         }
-        if (n == 0) throw new InvalidOperationException("No validation pixels.");
-        static float Std(double sum, double squares, long n)
-        {
-            double m = sum / n, v = squares / n - m * m;
-            return v > 1e-20 ? (float)Math.Sqrt(v) : 1f;
-        }
-        Calibration = ((float)(es / n), Std(es, eq, n), (float)(vs / n), Std(vs, vq, n));
+        var ((em, es), (vm, vs)) = (e.Result(), v.Result());
+        Calibration = (em, es, vm, vs);
     }
 
     public void Save(ModelWriter writer)

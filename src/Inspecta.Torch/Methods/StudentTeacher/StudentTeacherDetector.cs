@@ -38,7 +38,7 @@ public sealed class StudentTeacherDetector : IAnomalyDetector
     public long ParameterCount => _scales?.Sum(s => s.ParameterCount) ?? 0;
     private int Size => Options.ImageSize;
 
-    internal IReadOnlyList<PatchNetworkLayout> Layouts => [.. Options.Scales.Select(p => new PatchNetworkLayout(p, Options.Width, Options.DescriptorDim))];
+    internal IReadOnlyList<PatchNetworkLayout> Layouts => Options.Layouts;
 
     public void Fit(FitContext context)
     {
@@ -46,76 +46,55 @@ public sealed class StudentTeacherDetector : IAnomalyDetector
         var t = Options.ToTrainingOptions(context, Method);
         CheckImageSizes(Method, context.Train.Concat(context.Validation), Options.LargestField);
         var data = TrainingData.Prepare(Method, context, t, img => RgbInput.Prepare(img, Size), Size, Augmentation.None);
-        if (data.Validation is null)
-            throw new InspectaUserException($"{Method}: the maps are normalised on good validation images, and a single training image leaves none; give at least 2 images or --validation.");
+        var validation = RequireValidation(Method, data);
         var sinks = new FitSinks(context.Progress, context.Epochs, context.Cancellation);
         TorchRuntime.SetThreads(t.Threads);
         var layouts = Layouts;
         var history = new List<TrainingEpoch>();
         var scales = new List<ScaleEnsemble>();
-        PatchNetwork[]? given = Options.Teachers is { } file ? PatchTeachers.Read(file, layouts, Method) : null;
-        ResNet18? backbone = null;
-        TeacherBackbone? source = null;
         int phase = 0;
         string? Checkpoint() => t.CheckpointPath is { } c ? phase++ == 0 ? c : $"{c}.{phase}" : null;
-        try
+        JsonObject teachers;
+        using (var source = new TeacherSource(Method, Options))
         {
-            List<ImageF>? pretraining = null;
-            if (given is null)
+            try
             {
-                source = TeacherBackbone.Resolve(Options.Backbone);
-                backbone = source.Import();
-                pretraining = PatchTeachers.PretrainingImages(data.Train.Images, Size, Options.LargestField, Options.TeacherData, Options.SyntheticImages, t.Seed);
-            }
-            for (int s = 0; s < layouts.Count; s++)
-            {
-                var layout = layouts[s];
-                TorchRuntime.Seed(t.Seed + (ulong)s);
-                var teacher = given?[s] ?? new PatchNetwork(layout, "teacher");
-                var students = Enumerable.Range(0, Options.Students).Select(i => new PatchNetwork(layout, $"student{i}")).ToArray();
-                var scale = new ScaleEnsemble(layout, teacher, students);
-                scales.Add(scale);
-                var architecture = new JsonObject { ["method"] = Method, ["image_size"] = Size, ["layout"] = layout.ToJson(), ["students"] = Options.Students,
-                    ["teacher_data"] = Options.TeacherData, ["teachers"] = Options.Teachers is null ? "distilled" : "given" };
-                if (given is null)
+                for (int s = 0; s < layouts.Count; s++)
                 {
-                    var teacherOptions = t with
-                    {
-                        Epochs = Options.TeacherEpochs, SamplesPerEpoch = Options.TeacherSamplesPerEpoch, BatchSize = Options.TeacherBatchSize,
-                        LearningRate = Options.TeacherLearningRate, Patience = null, CheckpointPath = Checkpoint(),
-                    };
-                    history.AddRange(PatchTeachers.Distil(Method, backbone!, teacher, pretraining!, data.Validation.Images, teacherOptions, architecture, sinks).History);
+                    var layout = layouts[s];
+                    var architecture = new JsonObject { ["method"] = Method, ["image_size"] = Size, ["layout"] = layout.ToJson(), ["students"] = Options.Students,
+                        ["teacher_data"] = Options.TeacherData, ["teachers"] = Options.Teachers is null ? "distilled" : "given" };
+                    TorchRuntime.Seed(t.Seed + (ulong)s);
+                    var teacher = source.Teacher(s, data.Train.Images, validation, t, Checkpoint(), architecture, sinks, history);
+                    TorchRuntime.Seed(t.Seed + 1000 + (ulong)s);
+                    var students = Enumerable.Range(0, Options.Students).Select(i => new PatchNetwork(layout, $"student{i}")).ToArray();
+                    var scale = new ScaleEnsemble(layout, teacher, students);
+                    scales.Add(scale);
+                    history.AddRange(TrainStudents(scale, data.Train.Images, validation, t with { CheckpointPath = Checkpoint() }, architecture, sinks));
+                    scale.Calibrate(validation);
+                    context.Cancellation.ThrowIfCancellationRequested();
                 }
-                foreach (var p in teacher.parameters()) p.requires_grad = false;
-                teacher.eval();
-                history.AddRange(TrainStudents(scale, data, t with { CheckpointPath = Checkpoint() }, architecture, sinks));
-                scale.Calibrate(Padded(data.Validation.Images, layout.Padding, 0).Select(Batch));
-                context.Cancellation.ThrowIfCancellationRequested();
             }
-        }
-        catch
-        {
-            foreach (var s in scales) s.Dispose();
-            if (given is not null) foreach (var g in given.Skip(scales.Count)) g.Dispose();
-            throw;
-        }
-        finally
-        {
-            backbone?.Dispose();
+            catch
+            {
+                foreach (var s in scales) s.Dispose();
+                throw;
+            }
+            teachers = source.Describe();
         }
         Release();
         _scales = [.. scales];
         History = history;
         _training = new JsonObject
         {
-            ["seed"] = t.Seed, ["threads"] = t.Threads, ["train_images"] = data.TrainCount, ["validation_images"] = data.ValidationCount,
-            ["teachers"] = source is null ? new JsonObject { ["from_model"] = Options.Teachers } : new JsonObject
-            {
-                ["distilled_from"] = new JsonObject { ["name"] = source.Name, ["sha256"] = source.Sha256 }, ["data"] = Options.TeacherData,
-                ["synthetic_images_per_category"] = Options.TeacherData == TeacherDataChoice.TrainAndSynthetic ? Options.SyntheticImages : 0,
-            },
+            ["seed"] = t.Seed, ["threads"] = t.Threads, ["train_images"] = data.TrainCount, ["validation_images"] = data.ValidationCount, ["teachers"] = teachers,
         };
     }
+
+    /// <summary>The good validation images the maps are normalised on; a fit without any is a user error.</summary>
+    internal static IReadOnlyList<ImageF> RequireValidation(string method, TrainingData data) => data.Validation?.Images
+        ?? throw new InspectaUserException($"{method}: the maps are normalised on good validation images, and this fit has none (one training image and no validation split); " +
+                                           "give at least 2 training images or --validation.");
 
     /// <summary>Images smaller than the largest receptive field cannot hold one patch: a user error naming the file (checked from the header).</summary>
     internal static void CheckImageSizes(string method, IEnumerable<Sample> samples, int field)
@@ -129,40 +108,20 @@ public sealed class StudentTeacherDetector : IAnomalyDetector
         }
     }
 
-    private IReadOnlyList<TrainingEpoch> TrainStudents(ScaleEnsemble scale, TrainingData data, TrainingOptions options, JsonObject architecture, FitSinks sinks)
+    private IReadOnlyList<TrainingEpoch> TrainStudents(ScaleEnsemble scale, IReadOnlyList<ImageF> trainImages, IReadOnlyList<ImageF> validationImages,
+        TrainingOptions options, JsonObject architecture, FitSinks sinks)
     {
         var layout = scale.Layout;
-        scale.SetDescriptorStatistics(Padded(data.Train.Images, layout.Padding, 0).Select(Batch));
+        scale.SetDescriptorStatistics(trainImages);
         int sample = Options.EffectiveCrop + layout.Extent - 1;
-        var train = new TrainingImages(Padded(data.Train.Images, layout.Padding, 0), sample, Augmentation.None, options.Seed);
-        var validation = new TrainingImages(Padded(data.Validation!.Images, layout.Padding, 0), sample, Augmentation.None, options.Seed);
-        var (mean, std) = scale.DescriptorStatistics();
+        var train = new TrainingImages(PaddedImages.Of(trainImages, layout.Padding), sample, Augmentation.None, options.Seed);
+        var validation = new TrainingImages(PaddedImages.Of(validationImages, layout.Padding), sample, Augmentation.None, options.Seed);
+        var (mean, std) = scale.StatisticsTensors();
         using (mean)
         using (std)
         using (var task = new StudentEnsembleTask(scale.Teacher, scale.Students, mean, std, options, architecture))
-        {
-            var result = Trainer.Run(Method, task, train, validation, options, sinks.Progress, sinks.Epochs, sinks.Cancellation);
-            return result.History;
-        }
+            return Trainer.Run(Method, task, train, validation, options, sinks.Progress, sinks.Epochs, sinks.Cancellation).History;
     }
-
-    /// <summary>Images reflection-padded by (before, after) (+ extra on both sides), as the dense networks read them at prediction.</summary>
-    private static List<ImageF> Padded(IReadOnlyList<ImageF> images, (int Before, int After) pad, int extra)
-    {
-        var result = new List<ImageF>(images.Count);
-        foreach (var img in images)
-        {
-            using var scope = NewDisposeScope();
-            using var x = tensor(img.Data, [1, img.Channels, img.Height, img.Width]);
-            long b = pad.Before + extra, a = pad.After + extra;
-            var padded = nn.functional.pad(x, [b, a, b, a], PaddingModes.Reflect).contiguous();
-            result.Add(new ImageF(img.Channels, (int)padded.shape[2], (int)padded.shape[3], padded.data<float>().ToArray()));
-        }
-        return result;
-    }
-
-    /// <summary>A padded image as a normalised 1×3×H×W batch.</summary>
-    private static Tensor Batch(ImageF image) => RgbInput.Normalize(RgbInput.ToTensor(image));
 
     public Prediction Predict(Sample sample)
     {
