@@ -1,6 +1,7 @@
 using Inspecta.Detectors.Registry;
 using Inspecta.Torch.Methods.Autoencoder;
 using Inspecta.Torch.Methods.FAnoGan;
+using Inspecta.Torch.Methods.Gcad;
 using Inspecta.Torch.Methods.ReverseDistillation;
 using Inspecta.Torch.Methods.Stfpm;
 using Inspecta.Torch.Methods.StudentTeacher;
@@ -22,5 +23,6 @@ public sealed class TorchMethods : IMethodProvider
         new StfpmMethod(),
         new ReverseDistillationMethod(),
         new StudentTeacherMethod(),
+        new GcadMethod(),
     ];
 }

@@ -65,7 +65,7 @@ public sealed class StudentTeacherDetector : IAnomalyDetector
                     var architecture = new JsonObject { ["method"] = Method, ["image_size"] = Size, ["layout"] = layout.ToJson(), ["students"] = Options.Students,
                         ["teacher_data"] = Options.TeacherData, ["teachers"] = Options.Teachers is null ? "distilled" : "given" };
                     TorchRuntime.Seed(t.Seed + (ulong)s);
-                    var teacher = source.Teacher(s, data.Train.Images, validation, t, Checkpoint(), architecture, sinks, history);
+                    var teacher = source.Teacher(s, data.Train.Images, validation, t, Checkpoint, architecture, sinks, history);
                     TorchRuntime.Seed(t.Seed + 1000 + (ulong)s);
                     var students = Enumerable.Range(0, Options.Students).Select(i => new PatchNetwork(layout, $"student{i}")).ToArray();
                     var scale = new ScaleEnsemble(layout, teacher, students);
@@ -126,26 +126,7 @@ public sealed class StudentTeacherDetector : IAnomalyDetector
     public Prediction Predict(Sample sample)
     {
         if (_scales is null) throw new InvalidOperationException($"{Method} is not fitted.");
-        var image = sample.LoadImage();
-        var rgb = RgbInput.Prepare(image, Size);
-        float[] data;
-        lock (_gate)
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            var x = RgbInput.Normalize(RgbInput.ToTensor(rgb));
-            Tensor? sum = null;
-            foreach (var s in _scales)
-            {
-                var score = s.Score(x);
-                sum = sum is null ? score : sum + score;
-            }
-            var map = sum! / ScalarTensor.Of(_scales.Length);
-            data = map.reshape(Size * Size).contiguous().data<float>().ToArray();
-        }
-        var result = new AnomalyMap(Size, Size, data);
-        if (result.Height != image.Height || result.Width != image.Width) result = Resize.Bilinear(result, image.Height, image.Width);
-        return new Prediction(result.Max(), result);
+        return MultiScalePrediction.Predict(sample, Size, _gate, [.. _scales.Select(s => (Func<Tensor, Tensor>)s.Score)]);
     }
 
     public void Save(ModelWriter writer)

@@ -28,7 +28,7 @@ internal sealed class TeacherSource : IDisposable
     }
 
     /// <summary>The teacher of scale <paramref name="s"/>, frozen (eval mode, no gradients); distilled now unless given.</summary>
-    public PatchNetwork Teacher(int s, IReadOnlyList<ImageF> train, IReadOnlyList<ImageF> validation, TrainingOptions training, string? checkpoint,
+    public PatchNetwork Teacher(int s, IReadOnlyList<ImageF> train, IReadOnlyList<ImageF> validation, TrainingOptions training, Func<string?> checkpoint,
         JsonObject architecture, FitSinks sinks, List<TrainingEpoch> history)
     {
         PatchNetwork teacher;
@@ -48,7 +48,7 @@ internal sealed class TeacherSource : IDisposable
                 var t = training with
                 {
                     Epochs = o.TeacherEpochs, SamplesPerEpoch = o.TeacherSamplesPerEpoch, BatchSize = o.TeacherBatchSize,
-                    LearningRate = o.TeacherLearningRate, Patience = null, CheckpointPath = checkpoint,
+                    LearningRate = o.TeacherLearningRate, Patience = null, CheckpointPath = checkpoint(),
                 };
                 history.AddRange(PatchTeachers.Distil(_method, _network, teacher, _pretraining, validation, t, architecture, sinks).History);
             }
