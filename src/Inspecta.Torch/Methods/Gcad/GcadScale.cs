@@ -13,7 +13,7 @@ namespace Inspecta.Torch.Methods.Gcad;
 /// the 1×1 mapping U (d_glo → d_loc), the regression U-Nets R_loc and R_glo, and the validation statistics of both
 /// maps. Map: (A_loc − μ_loc)/σ_loc + (A_glo − μ_glo)/σ_glo with A_loc = ‖E_loc − R_loc‖², A_glo = ‖E_glo − R_glo‖².
 /// </summary>
-internal sealed class GcadScale : IDisposable
+internal sealed class GcadScale : IPatchScale
 {
     public GcadScale(GcadOptions o, PatchNetworkLayout layout, PatchNetwork teacher)
     {

@@ -13,26 +13,15 @@ namespace Inspecta.Torch.Methods.Gcad;
 /// ‖E_glo − R_glo‖² with E_glo's output as a fixed target there (R_glo regresses it, as a student its teacher). Both
 /// phases share one Adam, so the second continues the first's moments.
 /// </summary>
-internal sealed class GcadTask(string phase, GcadScale scale, bool global, OptimizerHelper optimizer, JsonObject architecture) : ITrainingTask
+internal sealed class GcadTask(string phase, GcadScale scale, bool global, OptimizerHelper optimizer, JsonObject architecture)
+    : StudentTeacher.LossTask(phase, architecture, optimizer)
 {
-    public string Phase => phase;
-    public JsonObject Architecture => architecture;
-    public IReadOnlyList<(string Name, nn.Module Module)> Modules { get; } = global ? scale.Trained : scale.Trained.Take(3).ToList();
-    public IReadOnlyList<OptimizerHelper> Optimizers { get; } = [optimizer];
+    public override IReadOnlyList<(string Name, nn.Module Module)> Modules { get; } = global ? scale.Trained : scale.Trained.Take(3).ToList();
 
-    public double TrainStep(Tensor batch)
-    {
-        optimizer.zero_grad();
-        var loss = Loss(batch);
-        loss.backward();
-        optimizer.step();
-        scale.Global.Step();
-        return loss.item<float>();
-    }
+    /// <summary>The skip weights fade with the optimiser steps taken.</summary>
+    protected override void Stepped() => scale.Global.Step();
 
-    public double ValidationLoss(Tensor batch) => Loss(batch).item<float>();
-
-    private Tensor Loss(Tensor batch)
+    protected override Tensor Loss(Tensor batch)
     {
         var x = RgbInput.Normalize(batch);
         var target = scale.LocalTarget(x);

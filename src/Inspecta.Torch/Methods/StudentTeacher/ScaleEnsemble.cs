@@ -11,7 +11,7 @@ namespace Inspecta.Torch.Methods.StudentTeacher;
 /// mean and standard deviation over the training images (the students' regression target is (y − μ)/σ), and the
 /// validation statistics of regression error and predictive variance that normalise the scale's map (eq. 5.11).
 /// </summary>
-internal sealed class ScaleEnsemble : IDisposable
+internal sealed class ScaleEnsemble : IPatchScale
 {
     public ScaleEnsemble(PatchNetworkLayout layout, PatchNetwork teacher, PatchNetwork[] students)
     {

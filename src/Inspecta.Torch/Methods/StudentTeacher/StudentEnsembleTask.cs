@@ -15,41 +15,18 @@ namespace Inspecta.Torch.Methods.StudentTeacher;
 /// student (Adam is element-wise). The batch is a crop padded by the scale's <see cref="PatchNetworkLayout.Padding"/>
 /// with real image context (reflection only at the image border), so the valid dense output covers the crop exactly.
 /// </summary>
-internal sealed class StudentEnsembleTask : ITrainingTask, IDisposable
+internal sealed class StudentEnsembleTask(PatchNetwork teacher, IReadOnlyList<PatchNetwork> students, Tensor mean, Tensor std, TrainingOptions training,
+    JsonObject architecture)
+    : LossTask($"students-p{teacher.Layout.ReceptiveField}", architecture,
+        Inspecta.Torch.Training.Optimizers.Create(training.Optimizer, students.SelectMany(s => s.parameters()), training.LearningRate, training.WeightDecay)), IDisposable
 {
-    private readonly PatchNetwork _teacher;
-    private readonly IReadOnlyList<PatchNetwork> _students;
-    private readonly Tensor _mean, _std;
-    private readonly OptimizerHelper _optimizer;
+    private readonly PatchNetwork _teacher = teacher;
+    private readonly IReadOnlyList<PatchNetwork> _students = students;
+    private readonly Tensor _mean = mean, _std = std;
 
-    public StudentEnsembleTask(PatchNetwork teacher, IReadOnlyList<PatchNetwork> students, Tensor mean, Tensor std, TrainingOptions training,
-        JsonObject architecture)
-    {
-        (_teacher, _students, _mean, _std) = (teacher, students, mean, std);
-        _optimizer = Inspecta.Torch.Training.Optimizers.Create(training.Optimizer, students.SelectMany(s => s.parameters()), training.LearningRate, training.WeightDecay);
-        Phase = $"students-p{teacher.Layout.ReceptiveField}";
-        Architecture = architecture;
-        Modules = [.. students.Select((s, i) => ($"student{i}", (nn.Module)s))];
-        Optimizers = [_optimizer];
-    }
+    public override IReadOnlyList<(string Name, nn.Module Module)> Modules { get; } = [.. students.Select((s, i) => ($"student{i}", (nn.Module)s))];
 
-    public string Phase { get; }
-    public JsonObject Architecture { get; }
-    public IReadOnlyList<(string Name, nn.Module Module)> Modules { get; }
-    public IReadOnlyList<OptimizerHelper> Optimizers { get; }
-
-    public double TrainStep(Tensor batch)
-    {
-        _optimizer.zero_grad();
-        var loss = Loss(batch);
-        loss.backward();
-        _optimizer.step();
-        return loss.item<float>();
-    }
-
-    public double ValidationLoss(Tensor batch) => Loss(batch).item<float>();
-
-    private Tensor Loss(Tensor batch)
+    protected override Tensor Loss(Tensor batch)
     {
         var x = RgbInput.Normalize(batch);
         Tensor target;
@@ -63,5 +40,5 @@ internal sealed class StudentEnsembleTask : ITrainingTask, IDisposable
         return sum! / ScalarTensor.Of(_students.Count);
     }
 
-    public void Dispose() => _optimizer.Dispose();
+    public void Dispose() => Optimizer.Dispose();
 }

@@ -16,7 +16,7 @@ namespace Inspecta.Torch.Methods.StudentTeacher;
 /// averaged over positions and concatenated (384-d): Inspecta's ResNet-18 runs to layer3, the thesis's 512-d vector is
 /// layer4's. The decoder is discarded after pretraining.
 /// </summary>
-internal sealed class TeacherPretrainingTask : ITrainingTask, IDisposable
+internal sealed class TeacherPretrainingTask : LossTask, IDisposable
 {
     public const int DescriptorInput = 64;
     public static int DescriptorDim => ResNet18.StageChannels[1] + ResNet18.StageChannels[2];
@@ -24,37 +24,21 @@ internal sealed class TeacherPretrainingTask : ITrainingTask, IDisposable
     private readonly ResNet18 _backbone;
     private readonly PatchNetwork _teacher;
     private readonly Linear _decoder;
-    private readonly OptimizerHelper _optimizer;
 
     public TeacherPretrainingTask(ResNet18 backbone, PatchNetwork teacher, TrainingOptions training, JsonObject architecture)
+        : this(backbone, teacher, nn.Linear(teacher.Layout.DescriptorDim, DescriptorDim), training, architecture) { }
+
+    private TeacherPretrainingTask(ResNet18 backbone, PatchNetwork teacher, Linear decoder, TrainingOptions training, JsonObject architecture)
+        : base($"teacher-p{teacher.Layout.ReceptiveField}", architecture,
+            Inspecta.Torch.Training.Optimizers.Create(training.Optimizer, teacher.parameters().Concat(decoder.parameters()), training.LearningRate, training.WeightDecay))
     {
-        _backbone = backbone;
-        _teacher = teacher;
-        _decoder = nn.Linear(teacher.Layout.DescriptorDim, DescriptorDim);
-        _optimizer = Inspecta.Torch.Training.Optimizers.Create(training.Optimizer, teacher.parameters().Concat(_decoder.parameters()), training.LearningRate, training.WeightDecay);
-        Phase = $"teacher-p{teacher.Layout.ReceptiveField}";
-        Architecture = architecture;
-        Modules = [("teacher", teacher), ("decoder", _decoder)];
-        Optimizers = [_optimizer];
+        (_backbone, _teacher, _decoder) = (backbone, teacher, decoder);
+        Modules = [("teacher", teacher), ("decoder", decoder)];
     }
 
-    public string Phase { get; }
-    public JsonObject Architecture { get; }
-    public IReadOnlyList<(string Name, nn.Module Module)> Modules { get; }
-    public IReadOnlyList<OptimizerHelper> Optimizers { get; }
+    public override IReadOnlyList<(string Name, nn.Module Module)> Modules { get; }
 
-    public double TrainStep(Tensor batch)
-    {
-        _optimizer.zero_grad();
-        var loss = Loss(batch);
-        loss.backward();
-        _optimizer.step();
-        return loss.item<float>();
-    }
-
-    public double ValidationLoss(Tensor batch) => Loss(batch).item<float>();
-
-    private Tensor Loss(Tensor batch)
+    protected override Tensor Loss(Tensor batch)
     {
         var x = RgbInput.Normalize(batch);
         Tensor target;
@@ -84,7 +68,7 @@ internal sealed class TeacherPretrainingTask : ITrainingTask, IDisposable
 
     public void Dispose()
     {
-        _optimizer.Dispose();
+        Optimizer.Dispose();
         _decoder.Dispose();
     }
 }
