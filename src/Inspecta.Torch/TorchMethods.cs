@@ -2,8 +2,10 @@ using Inspecta.Detectors.Registry;
 using Inspecta.Torch.Methods.Autoencoder;
 using Inspecta.Torch.Methods.EfficientAd;
 using Inspecta.Torch.Methods.FAnoGan;
+using Inspecta.Torch.Methods.Gcad;
 using Inspecta.Torch.Methods.ReverseDistillation;
 using Inspecta.Torch.Methods.Stfpm;
+using Inspecta.Torch.Methods.StudentTeacher;
 
 [assembly: MethodProvider(typeof(Inspecta.Torch.TorchMethods))]
 
@@ -22,5 +24,7 @@ public sealed class TorchMethods : IMethodProvider
         new StfpmMethod(),
         new ReverseDistillationMethod(),
         new EfficientAdMethod(),
+        new StudentTeacherMethod(),
+        new GcadMethod(),
     ];
 }

@@ -19,6 +19,8 @@ public sealed class TrainingImages
     public int Count => _images.Length;
     public int Channels { get; }
     public int SampleSize { get; }
+    /// <summary>The decoded images (for methods that derive further training sets from them, e.g. padded per scale).</summary>
+    public IReadOnlyList<ImageF> Images => _images;
 
     public TrainingImages(IReadOnlyList<ImageF> images, int sampleSize, Augmentation augmentation, ulong seed)
     {

@@ -18,7 +18,7 @@ public sealed class Synth2DGenerator(Synth2DOptions options)
         [new WeaveRenderer(), new MarbleRenderer(), new TilesRenderer(), new FlangeRenderer(), new ScrewRenderer(), new AssemblyRenderer()];
 
     private static readonly HashSet<string> ComponentTypes =
-        [DefectTypes2D.MissingComponent, DefectTypes2D.ExtraComponent, DefectTypes2D.MisplacedComponent, DefectTypes2D.WrongColour];
+        [DefectTypes2D.MissingComponent, DefectTypes2D.ExtraComponent, DefectTypes2D.MisplacedComponent, DefectTypes2D.WrongColour, DefectTypes2D.MixedSeries];
 
     public Synth2DOptions Options { get; } = options;
 

@@ -2,14 +2,18 @@ namespace Inspecta.Synthesis.TwoD.Categories;
 
 /// <summary>
 /// A circuit-board-like assembly: chips, capacitors, a connector and resistors at fixed positions on a
-/// board. Used for logical anomalies (missing, extra, misplaced, wrong-coloured component).
+/// board. Used for logical anomalies: missing or extra component (the count), misplaced component (the position),
+/// wrong-coloured component, and a mixed capacitor series (the pairing). A board's three capacitors come from one
+/// reel: all blue or all amber, both common on good boards; one capacitor of the other series is a logical anomaly
+/// that no patch can show, since each capacitor on its own looks like a good one.
 /// </summary>
 public sealed class AssemblyRenderer : CategoryRenderer2D
 {
     public override string Name => "assembly";
+    public const string Capacitor = "capacitor";
     public override string Description => "assembly of components at fixed positions (PCB-like), logical anomalies";
     public override IReadOnlyList<string> DefectTypes => ["scratch", "contamination"];
-    public override IReadOnlyList<string> LogicalTypes => ["missing_component", "extra_component", "misplaced_component", "wrong_colour"];
+    public override IReadOnlyList<string> LogicalTypes => ["missing_component", "extra_component", "misplaced_component", "wrong_colour", "mixed_series"];
 
     // Board-relative layout (units of the 256-px frame, origin at the board centre).
     private static readonly (string Kind, ComponentShape Shape, float X, float Y, float Hw, float Hh, Rgb Color)[] Parts =
@@ -28,6 +32,9 @@ public sealed class AssemblyRenderer : CategoryRenderer2D
 
     public const float BoardHalfWidth = 88, BoardHalfHeight = 64;
 
+    /// <summary>The two capacitor series (reels) a board is equipped from; all capacitors of a good board share one.</summary>
+    public static IReadOnlyList<Rgb> CapacitorSeries { get; } = [new Rgb(0.25f, 0.35f, 0.75f), new Rgb(0.62f, 0.42f, 0.12f)];
+
     /// <summary>Placement tolerance of a good part: offset per axis (256-px frame units) and turn (radians).</summary>
     public const float PlacementTolerance = 2.5f, RotationTolerance = 0.07f;
 
@@ -38,6 +45,7 @@ public sealed class AssemblyRenderer : CategoryRenderer2D
         float cx = size / 2f + rng.Range(-6f, 6f) * k, cy = size / 2f + rng.Range(-6f, 6f) * k;
         float angle = rng.Range(-0.05f, 0.05f);
         var parts = new Component2D[Parts.Length];
+        var series = CapacitorSeries[rng.Next(0, CapacitorSeries.Count)];
         float c = MathF.Cos(angle), s = MathF.Sin(angle);
         for (int i = 0; i < Parts.Length; i++)
         {
@@ -49,7 +57,7 @@ public sealed class AssemblyRenderer : CategoryRenderer2D
             float y = (p.Y + rng.Range(-PlacementTolerance, PlacementTolerance)) * k;
             float tone = rng.Range(0.93f, 1.07f);
             parts[i] = new Component2D(p.Kind, p.Shape, cx + c * x - s * y, cy + s * x + c * y, p.Hw * k, p.Hh * k,
-                angle + rng.Range(-RotationTolerance, RotationTolerance), p.Color.Scale(tone));
+                angle + rng.Range(-RotationTolerance, RotationTolerance), (p.Kind == Capacitor ? series : p.Color).Scale(tone));
         }
         return new SceneLayout2D(size, cx, cy, angle, 1f, Illumination.Random(rng, 1f), rng.NextUInt64(), parts) { Variant = rng.Range(-1f, 1f) };
     }

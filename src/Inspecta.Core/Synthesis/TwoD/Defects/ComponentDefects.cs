@@ -3,7 +3,7 @@ using Inspecta.Synthesis.TwoD.Categories;
 namespace Inspecta.Synthesis.TwoD.Defects;
 
 /// <summary>
-/// Defects that change which parts are where (missing, extra, misplaced, wrong colour): the scene layout
+/// Defects that change which parts are where (missing, extra, misplaced, wrong colour, mixed series): the scene layout
 /// is edited and drawn again; the ground truth is the footprint of every part that changed (one region
 /// per place, as in MVTec LOCO AD).
 /// </summary>
@@ -27,6 +27,20 @@ public static class ComponentDefects
             case DefectTypes2D.MissingComponent:
                 parts.RemoveAt(index);
                 return (layout with { Components = parts }, [Footprint(layout, part, shadow: true)]);
+            case DefectTypes2D.MixedSeries:
+            {
+                // One capacitor from the other reel: its colour is good on other boards, wrong beside its neighbours.
+                var capacitors = Enumerable.Range(0, parts.Count).Where(i => parts[i].Kind == AssemblyRenderer.Capacitor).ToList();
+                if (capacitors.Count < 2) throw new InvalidOperationException("A mixed series needs at least two capacitors.");
+                index = capacitors[rng.Next(0, capacitors.Count)];
+                part = parts[index];
+                var series = AssemblyRenderer.CapacitorSeries;
+                var own = series.MinBy(c => MathF.Abs(c.R - part.Color.R) + MathF.Abs(c.G - part.Color.G) + MathF.Abs(c.B - part.Color.B));
+                var other = series.First(c => c != own);
+                float tone = part.Color.B / MathF.Max(1e-6f, own.B);
+                parts[index] = part with { Color = other.Scale(tone) };
+                return (layout with { Components = parts }, [Footprint(layout, part, shadow: false)]);
+            }
             case DefectTypes2D.WrongColour:
             {
                 Rgb[] palette = [new(0.8f, 0.15f, 0.12f), new(0.9f, 0.75f, 0.1f), new(0.1f, 0.6f, 0.65f), new(0.9f, 0.9f, 0.92f)];

@@ -5,7 +5,8 @@ public static class DefectTypes2D
 {
     public const string Scratch = "scratch", Crack = "crack", Hole = "hole", Contamination = "contamination",
         Color = "color", Deformation = "deformation", MissingComponent = "missing_component",
-        ExtraComponent = "extra_component", MisplacedComponent = "misplaced_component", WrongColour = "wrong_colour";
+        ExtraComponent = "extra_component", MisplacedComponent = "misplaced_component", WrongColour = "wrong_colour",
+        MixedSeries = "mixed_series";
 
     public static IReadOnlyList<string> Surface { get; } = [Scratch, Crack, Hole, Contamination, Color, Deformation];
 }

@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+using Inspecta.Torch.Methods.Distillation;
+using Inspecta.Torch.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Inspecta.Torch.Methods.StudentTeacher;
+
+/// <summary>
+/// Student training of one scale (thesis eq. 5.7): the frozen teacher's dense descriptors of a crop, normalised per
+/// component with the training set's mean and standard deviation, are the regression target of every student of the
+/// ensemble; the loss is per student the mean over positions of ‖S_i − (y − μ)/σ‖², averaged over the students. The
+/// students see the same crops but start from different random weights; one Adam over all of them equals one Adam per
+/// student (Adam is element-wise). The batch is a crop padded by the scale's <see cref="PatchNetworkLayout.Padding"/>
+/// with real image context (reflection only at the image border), so the valid dense output covers the crop exactly.
+/// </summary>
+internal sealed class StudentEnsembleTask(PatchNetwork teacher, IReadOnlyList<PatchNetwork> students, Tensor mean, Tensor std, TrainingOptions training,
+    JsonObject architecture)
+    : LossTask($"students-p{teacher.Layout.ReceptiveField}", architecture,
+        Inspecta.Torch.Training.Optimizers.Create(training.Optimizer, students.SelectMany(s => s.parameters()), training.LearningRate, training.WeightDecay)), IDisposable
+{
+    private readonly PatchNetwork _teacher = teacher;
+    private readonly IReadOnlyList<PatchNetwork> _students = students;
+    private readonly Tensor _mean = mean, _std = std;
+
+    public override IReadOnlyList<(string Name, nn.Module Module)> Modules { get; } = [.. students.Select((s, i) => ($"student{i}", (nn.Module)s))];
+
+    protected override Tensor Loss(Tensor batch)
+    {
+        var x = RgbInput.Normalize(batch);
+        Tensor target;
+        using (no_grad()) target = (_teacher.forward(x) - _mean) / _std;
+        Tensor? sum = null;
+        foreach (var s in _students)
+        {
+            var term = (s.forward(x) - target).square().sum(1).mean();
+            sum = sum is null ? term : sum + term;
+        }
+        return sum! / ScalarTensor.Of(_students.Count);
+    }
+
+    public void Dispose() => Optimizer.Dispose();
+}
