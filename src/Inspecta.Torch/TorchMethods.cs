@@ -1,5 +1,6 @@
 using Inspecta.Detectors.Registry;
 using Inspecta.Torch.Methods.Autoencoder;
+using Inspecta.Torch.Methods.FastFlow;
 using Inspecta.Torch.Methods.FAnoGan;
 using Inspecta.Torch.Methods.ReverseDistillation;
 using Inspecta.Torch.Methods.Stfpm;
@@ -20,5 +21,6 @@ public sealed class TorchMethods : IMethodProvider
         new FAnoGanMethod(),
         new StfpmMethod(),
         new ReverseDistillationMethod(),
+        new FastFlowMethod(),
     ];
 }
