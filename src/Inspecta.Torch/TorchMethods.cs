@@ -1,5 +1,6 @@
 using Inspecta.Detectors.Registry;
 using Inspecta.Torch.Methods.Autoencoder;
+using Inspecta.Torch.Methods.Draem;
 using Inspecta.Torch.Methods.FastFlow;
 using Inspecta.Torch.Methods.FAnoGan;
 using Inspecta.Torch.Methods.ReverseDistillation;
@@ -22,5 +23,6 @@ public sealed class TorchMethods : IMethodProvider
         new StfpmMethod(),
         new ReverseDistillationMethod(),
         new FastFlowMethod(),
+        new DraemMethod(),
     ];
 }
