@@ -1,5 +1,6 @@
 using Inspecta.Detectors.Registry;
 using Inspecta.Torch.Methods.Autoencoder;
+using Inspecta.Torch.Methods.CFlow;
 using Inspecta.Torch.Methods.Draem;
 using Inspecta.Torch.Methods.FastFlow;
 using Inspecta.Torch.Methods.FAnoGan;
@@ -24,5 +25,6 @@ public sealed class TorchMethods : IMethodProvider
         new ReverseDistillationMethod(),
         new FastFlowMethod(),
         new DraemMethod(),
+        new CFlowMethod(),
     ];
 }

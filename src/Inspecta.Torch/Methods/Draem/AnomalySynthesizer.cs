@@ -21,7 +21,7 @@ internal sealed class AnomalySynthesizer(ImageF[] textures, ulong seed)
     /// <summary>Fills <paramref name="augmented"/> (3×S×S) and <paramref name="mask"/> (S×S, 0/1) from the clean <paramref name="image"/>.</summary>
     public void Apply(ReadOnlySpan<float> image, int size, Span<float> augmented, Span<float> mask)
     {
-        var rng = TrainingRandom.For(seed, Hash(image));
+        var rng = TrainingRandom.For(seed, PixelHash.Of(image));
         image.CopyTo(augmented);
         mask.Clear();
         if (rng.Coin()) return;
@@ -70,16 +70,4 @@ internal sealed class AnomalySynthesizer(ImageF[] textures, ulong seed)
         3 => (y, size - 1 - x),
         _ => (x, y),
     };
-
-    /// <summary>FNV-1a over the float bits of every 7th value: identifies a sample within a fit.</summary>
-    private static ulong Hash(ReadOnlySpan<float> values)
-    {
-        ulong h = 0xCBF29CE484222325UL;
-        for (int i = 0; i < values.Length; i += 7)
-        {
-            h ^= (uint)BitConverter.SingleToInt32Bits(values[i]);
-            h *= 0x100000001B3UL;
-        }
-        return h;
-    }
 }

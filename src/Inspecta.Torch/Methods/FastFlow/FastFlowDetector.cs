@@ -32,17 +32,8 @@ public sealed class FastFlowDetector(FastFlowOptions options) : DistillationDete
         return new DistillationTask("flow", teacher, networks, optimizer, architecture, (t, _) => FastFlowNetwork.Loss(flow.forward(t)));
     }
 
-    protected override Tensor Map(ResNet18 teacher, IReadOnlyList<(string Name, nn.Module Module)> networks, Tensor input)
-    {
-        var (z, _) = ((FastFlowNetwork)networks[0].Module).forward(teacher.forward(input));
-        Tensor? sum = null;
-        foreach (var scale in z)
-        {
-            var m = ToWorkingSize(FastFlowNetwork.PositionNll(scale));
-            sum = sum is null ? m : sum + m;
-        }
-        return Scalars.Mul(sum!, 1.0 / z.Length);
-    }
+    protected override Tensor Map(ResNet18 teacher, IReadOnlyList<(string Name, nn.Module Module)> networks, Tensor input) =>
+        MeanAtWorkingSize([.. ((FastFlowNetwork)networks[0].Module).forward(teacher.forward(input)).Z.Select(FastFlowNetwork.PositionNll)]);
 
     public static FastFlowDetector Load(ModelReader reader, FastFlowOptions options) => Load(new FastFlowDetector(options), reader);
 }

@@ -5,12 +5,12 @@ using Inspecta.Tests.Infrastructure;
 namespace Inspecta.Tests.Detectors.Trained;
 
 /// <summary>
-/// The methods of issue 18 that train on the frozen built-in resnet18's features (fastflow, …) through the real command
-/// line on a tiny synthetic category: fit (epoch lines on stderr, --json history, no checkpoint left) → predict → eval,
+/// The trained methods of issue 18 (those of Zheng et al.'s benchmark: fastflow, draem, …) through the real command line
+/// on a tiny synthetic category: fit (epoch lines on stderr, --json history, no checkpoint left) → predict → eval,
 /// and their user errors. In the conformance tests' serial collection: libtorch's state is process-wide.
 /// </summary>
 [Collection(nameof(SerialConformance))]
-public class FlowMethodsCliTests
+public class BenchmarkedMethodsCliTests
 {
     private static string Synth(TempDir tmp, int count)
     {
@@ -21,6 +21,7 @@ public class FlowMethodsCliTests
 
     [Theory]
     [InlineData("fastflow", new[] { "--flow-steps", "2", "--hidden-ratio", "0.25" })]
+    [InlineData("draem", new[] { "--reconstructive-width", "4", "--discriminative-width", "4", "--score-window", "5" })]
     public void FitPredictEvalEndToEnd(string method, string[] extra)
     {
         using var tmp = new TempDir();
@@ -55,6 +56,22 @@ public class FlowMethodsCliTests
         Assert.Contains("--flow-steps", r.Stderr);
         r = CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "fastflow", "--image-size", "32", "--epochs", "2", "--samples-per-epoch", "4",
             "--batch-size", "4", "--flow-steps", "2", "--learning-rate", "1e8", "--clamp", "20", "--threads", "1", "--out", tmp["m.inspecta"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Matches("loss became .* in epoch [12] of 2", r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr);
+        Assert.False(File.Exists(tmp["m.inspecta"]));
+    }
+
+    [Fact]
+    public void DraemBadInputIsAUserError()
+    {
+        using var tmp = new TempDir();
+        string data = Synth(tmp, 2);
+        var r = CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "draem", "--image-size", "48", "--out", tmp["m.inspecta"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--image-size must be a multiple of 32", r.Stderr);
+        r = CliRunner.Run("fit", "--dataset", data, "--category", "tiles", "--method", "draem", "--image-size", "32", "--epochs", "2", "--samples-per-epoch", "4",
+            "--batch-size", "2", "--reconstructive-width", "2", "--discriminative-width", "2", "--learning-rate", "1e12", "--threads", "1", "--out", tmp["m.inspecta"]);
         Assert.Equal(2, r.ExitCode);
         Assert.Matches("loss became .* in epoch [12] of 2", r.Stderr);
         Assert.DoesNotContain("   at ", r.Stderr);
