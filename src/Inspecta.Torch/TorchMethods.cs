@@ -1,6 +1,9 @@
 using Inspecta.Detectors.Registry;
 using Inspecta.Torch.Methods.Autoencoder;
 using Inspecta.Torch.Methods.EfficientAd;
+using Inspecta.Torch.Methods.CFlow;
+using Inspecta.Torch.Methods.Draem;
+using Inspecta.Torch.Methods.FastFlow;
 using Inspecta.Torch.Methods.FAnoGan;
 using Inspecta.Torch.Methods.Gcad;
 using Inspecta.Torch.Methods.ReverseDistillation;
@@ -26,5 +29,8 @@ public sealed class TorchMethods : IMethodProvider
         new EfficientAdMethod(),
         new StudentTeacherMethod(),
         new GcadMethod(),
+        new FastFlowMethod(),
+        new DraemMethod(),
+        new CFlowMethod(),
     ];
 }

@@ -43,4 +43,10 @@ public static class Scalars
 
     /// <summary><c>t / c</c> with a held Scalar.</summary>
     public static Tensor Over(this Tensor t, double c) => t.div(Of(c));
+
+    /// <summary><c>t^e</c> with a held exponent.</summary>
+    public static Tensor Power(this Tensor t, double exponent) => t.pow(Of(exponent));
+
+    /// <summary><c>t</c> clamped to [min, max] with held bounds.</summary>
+    public static Tensor Clamped(this Tensor t, double min, double max) => t.clamp(Of(min), Of(max));
 }

@@ -122,6 +122,15 @@ public abstract class DistillationDetector<TOptions> : IAnomalyDetector where TO
     protected Tensor ToWorkingSize(Tensor map) =>
         nn.functional.interpolate(map, [Size, Size], mode: InterpolationMode.Bilinear, align_corners: false);
 
+    /// <summary>N×1×h×w maps of several scales, each zoomed to the working square, averaged.</summary>
+    protected Tensor MeanAtWorkingSize(IReadOnlyList<Tensor> maps)
+    {
+        var sum = ToWorkingSize(maps[0]);
+        for (int l = 1; l < maps.Count; l++) sum = sum + ToWorkingSize(maps[l]);
+        using var scale = (1.0 / maps.Count).ToScalar();
+        return sum.mul(scale);
+    }
+
     /// <summary>Per scale 1 − cos per position, zoomed to the working square, folded with <paramref name="combine"/> (product, sum).</summary>
     protected Tensor ScaleMaps(Tensor[] a, Tensor[] b, Func<Tensor, Tensor, Tensor> combine)
     {
