@@ -50,7 +50,7 @@ public sealed class CFlowNetwork : nn.Module<Tensor[], Tensor[]>
         {
             var (y, ld) = step.forward(x, condition);
             x = y;
-            logDet = logDet is null ? ld : logDet + ld;
+            logDet = logDet is null ? ld : logDet.Plus(ld);
         }
         return (x.Squared().sum([1, 2, 3]).Times(0.5) - logDet!).Times(1.0 / c);
     }

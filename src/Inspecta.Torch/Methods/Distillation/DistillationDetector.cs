@@ -126,9 +126,8 @@ public abstract class DistillationDetector<TOptions> : IAnomalyDetector where TO
     protected Tensor MeanAtWorkingSize(IReadOnlyList<Tensor> maps)
     {
         var sum = ToWorkingSize(maps[0]);
-        for (int l = 1; l < maps.Count; l++) sum = sum + ToWorkingSize(maps[l]);
-        using var scale = (1.0 / maps.Count).ToScalar();
-        return sum.mul(scale);
+        for (int l = 1; l < maps.Count; l++) sum = sum.Plus(ToWorkingSize(maps[l]));
+        return sum.Times(1.0 / maps.Count);
     }
 
     /// <summary>Per scale 1 − cos per position, zoomed to the working square, folded with <paramref name="combine"/> (product, sum).</summary>

@@ -50,7 +50,7 @@ public sealed class DraemDetector : IAnomalyDetector
         try
         {
             var optimizer = Optimizers.Create(t.Optimizer, rec.parameters().Concat(disc.parameters()), t.LearningRate, t.WeightDecay);
-            using var task = new DraemTask(rec, disc, optimizer, synthesizer, Architecture());
+            using var task = DraemTask.Create(rec, disc, optimizer, synthesizer, Architecture());
             var result = Trainer.Run(Method, task, data.Train, data.Validation, t, context.Progress, context.Epochs, context.Cancellation);
             History = result.History;
             _training = new JsonObject

@@ -1,3 +1,4 @@
+using Inspecta.Torch.Nn;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,13 +9,13 @@ namespace Inspecta.Torch.Methods.Draem;
 internal static class DraemBlocks
 {
     public static Sequential Double(int input, int output) => nn.Sequential(
-        ("0", nn.Conv2d(input, output, 3, padding: 1)), ("1", nn.BatchNorm2d(output)), ("2", nn.ReLU()),
-        ("3", nn.Conv2d(output, output, 3, padding: 1)), ("4", nn.BatchNorm2d(output)), ("5", nn.ReLU()));
+        ("0", nn.Conv2d(input, output, 3, padding: 1)), ("1", HeldBatchNorm.TwoD(output)), ("2", nn.ReLU()),
+        ("3", nn.Conv2d(output, output, 3, padding: 1)), ("4", HeldBatchNorm.TwoD(output)), ("5", nn.ReLU()));
 
     /// <summary>×2 bilinear upsampling, then a 3×3 convolution with BatchNorm and ReLU.</summary>
     public static Sequential Up(int input, int output) => nn.Sequential(
         ("0", nn.Upsample(scale_factor: [2, 2], mode: UpsampleMode.Bilinear, align_corners: true)),
-        ("1", nn.Conv2d(input, output, 3, padding: 1)), ("2", nn.BatchNorm2d(output)), ("3", nn.ReLU()));
+        ("1", nn.Conv2d(input, output, 3, padding: 1)), ("2", HeldBatchNorm.TwoD(output)), ("3", nn.ReLU()));
 }
 
 /// <summary>

@@ -12,37 +12,26 @@ namespace Inspecta.Torch.Methods.Draem;
 /// One DRAEM training step: the batch gets simulated anomalies (<see cref="AnomalySynthesizer"/>); the reconstructive
 /// network restores the clean image from the augmented one (loss: squared error + 1 − mean SSIM, window 11); the
 /// discriminative network segments the anomaly from the augmented image and its reconstruction (focal loss, γ = 2).
-/// The loss is their sum. Owns the optimiser.
+/// The loss is their sum.
 /// </summary>
-internal sealed class DraemTask(ReconstructiveNetwork reconstructive, DiscriminativeNetwork discriminative, OptimizerHelper optimizer,
-    AnomalySynthesizer synthesizer, JsonObject architecture) : ITrainingTask, IDisposable
+internal static class DraemTask
 {
     public const double FocalGamma = 2;
 
-    public string Phase => "draem";
-    public JsonObject Architecture => architecture;
-    public IReadOnlyList<(string Name, nn.Module Module)> Modules { get; } = [("reconstructive", reconstructive), ("discriminative", discriminative)];
-    public IReadOnlyList<OptimizerHelper> Optimizers { get; } = [optimizer];
+    /// <summary>The phase; it owns <paramref name="optimizer"/>.</summary>
+    public static LossTask Create(ReconstructiveNetwork reconstructive, DiscriminativeNetwork discriminative, OptimizerHelper optimizer,
+        AnomalySynthesizer synthesizer, JsonObject architecture) =>
+        new("draem", architecture, [("reconstructive", reconstructive), ("discriminative", discriminative)], optimizer,
+            batch => Loss(reconstructive, discriminative, synthesizer, batch));
 
-    public double TrainStep(Tensor batch)
+    private static Tensor Loss(ReconstructiveNetwork reconstructive, DiscriminativeNetwork discriminative, AnomalySynthesizer synthesizer, Tensor batch)
     {
-        optimizer.zero_grad();
-        var loss = Loss(batch);
-        loss.backward();
-        optimizer.step();
-        return loss.item<float>();
-    }
-
-    public double ValidationLoss(Tensor batch) => Loss(batch).item<float>();
-
-    private Tensor Loss(Tensor batch)
-    {
-        var (augmented, mask) = Synthesize(batch);
+        var (augmented, mask) = Synthesize(synthesizer, batch);
         var restored = reconstructive.forward(augmented);
         var l2 = nn.functional.mse_loss(restored, batch);
         var ssim = Scalars.From(1, Ssim.Map(restored, batch).mean());
         var logits = discriminative.forward(cat([augmented, restored], 1));
-        return l2 + ssim + Focal(logits, mask);
+        return l2.Plus(ssim).Plus(Focal(logits, mask));
     }
 
     /// <summary>Focal loss (Lin et al.) of N×2×H×W logits against an N×1×H×W 0/1 mask: mean of −(1 − p_t)^γ·log p_t.</summary>
@@ -54,7 +43,7 @@ internal sealed class DraemTask(ReconstructiveNetwork reconstructive, Discrimina
         return (weight * logPt).mean().neg();
     }
 
-    private (Tensor Augmented, Tensor Mask) Synthesize(Tensor batch)
+    private static (Tensor Augmented, Tensor Mask) Synthesize(AnomalySynthesizer synthesizer, Tensor batch)
     {
         long n = batch.shape[0];
         int size = (int)batch.shape[2], plane = size * size, stride = 3 * plane;
@@ -64,6 +53,4 @@ internal sealed class DraemTask(ReconstructiveNetwork reconstructive, Discrimina
         Parallel.For(0, (int)n, i => synthesizer.Apply(clean.AsSpan(i * stride, stride), size, augmented.AsSpan(i * stride, stride), mask.AsSpan(i * plane, plane)));
         return (tensor(augmented, [n, 3, size, size]), tensor(mask, [n, 1, size, size]));
     }
-
-    public void Dispose() => optimizer.Dispose();
 }

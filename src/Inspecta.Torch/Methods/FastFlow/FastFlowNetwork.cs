@@ -44,7 +44,7 @@ public sealed class FastFlowNetwork : nn.Module<Tensor[], (Tensor[] Z, Tensor[] 
             {
                 var (y, ld) = step.forward(x, null);
                 x = y;
-                sum = sum is null ? ld : sum + ld;
+                sum = sum is null ? ld : sum.Plus(ld);
             }
             (z[l], logDet[l]) = (x, sum!);
         }
@@ -65,7 +65,7 @@ public sealed class FastFlowNetwork : nn.Module<Tensor[], (Tensor[] Z, Tensor[] 
             double dims = z.shape[1] * z.shape[2] * z.shape[3];
             var perImage = z.Squared().sum([1, 2, 3]).Times(0.5) - output.LogDet[l];
             var term = perImage.mean().Times(1 / dims);
-            total = total is null ? term : total + term;
+            total = total is null ? term : total.Plus(term);
         }
         return total!;
     }

@@ -60,11 +60,11 @@ public sealed class GcadDetector(GcadOptions options) : PatchTeacherDetector<Gca
         string p = $"p{scale.Layout.ReceptiveField}";
         if (o.FirstPhaseEpochs > 0)
         {
-            var first = new GcadTask($"gcad-local-{p}", scale, global: false, optimizer, architecture);
+            var first = GcadTask.Create($"gcad-local-{p}", scale, global: false, optimizer, architecture);
             history.AddRange(Trainer.Run(Method, first, fit.TrainImages, fit.Validation, t with { Epochs = o.FirstPhaseEpochs, Patience = null, CheckpointPath = checkpoint() },
                 sinks.Progress, sinks.Epochs, sinks.Cancellation).History);
         }
-        var second = new GcadTask($"gcad-global-{p}", scale, global: true, optimizer, architecture);
+        var second = GcadTask.Create($"gcad-global-{p}", scale, global: true, optimizer, architecture);
         history.AddRange(Trainer.Run(Method, second, fit.TrainImages, fit.Validation, t with { Epochs = o.Epochs - o.FirstPhaseEpochs, CheckpointPath = checkpoint() },
             sinks.Progress, sinks.Epochs, sinks.Cancellation).History);
         return history;

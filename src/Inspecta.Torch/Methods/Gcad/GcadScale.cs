@@ -57,8 +57,8 @@ internal sealed class GcadScale : IPatchScale
     public (Tensor Local, Tensor Global) Maps(Tensor x)
     {
         var target = LocalTarget(x);
-        var local = (target - Local.forward(x)).square().sum(1, keepdim: true);
-        var global = (Global.forward(x) - GlobalRegression.forward(x)).square().sum(1, keepdim: true);
+        var local = (target - Local.forward(x)).Squared().sum(1, keepdim: true);
+        var global = (Global.forward(x) - GlobalRegression.forward(x)).Squared().sum(1, keepdim: true);
         return (local, global);
     }
 
@@ -66,7 +66,7 @@ internal sealed class GcadScale : IPatchScale
     {
         var (local, global) = Maps(x);
         var c = Calibration;
-        return (local - ScalarTensor.Of(c.LocalMean)) / ScalarTensor.Of(c.LocalStd) + (global - ScalarTensor.Of(c.GlobalMean)) / ScalarTensor.Of(c.GlobalStd);
+        return ((local - ScalarTensor.Of(c.LocalMean)) / ScalarTensor.Of(c.LocalStd)).Plus((global - ScalarTensor.Of(c.GlobalMean)) / ScalarTensor.Of(c.GlobalStd));
     }
 
     public void Save(ModelWriter writer)

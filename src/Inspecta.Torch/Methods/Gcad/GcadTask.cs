@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Inspecta.Torch.Methods.Distillation;
+using Inspecta.Torch.Nn;
 using Inspecta.Torch.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -13,24 +14,23 @@ namespace Inspecta.Torch.Methods.Gcad;
 /// ‖E_glo − R_glo‖² with E_glo's output as a fixed target there (R_glo regresses it, as a student its teacher). Both
 /// phases share one Adam, so the second continues the first's moments.
 /// </summary>
-internal sealed class GcadTask(string phase, GcadScale scale, bool global, OptimizerHelper optimizer, JsonObject architecture)
-    : StudentTeacher.LossTask(phase, architecture, optimizer)
+internal static class GcadTask
 {
-    public override IReadOnlyList<(string Name, nn.Module Module)> Modules { get; } = global ? scale.Trained : scale.Trained.Take(3).ToList();
+    /// <summary>The phase; not to be disposed (the phases share <paramref name="optimizer"/>, which the caller owns).</summary>
+    public static LossTask Create(string phase, GcadScale scale, bool global, OptimizerHelper optimizer, JsonObject architecture) =>
+        new(phase, architecture, global ? scale.Trained : scale.Trained.Take(3).ToList(), optimizer, batch => Loss(scale, global, batch),
+            stepped: scale.Global.Step); // the skip weights fade with the optimiser steps taken
 
-    /// <summary>The skip weights fade with the optimiser steps taken.</summary>
-    protected override void Stepped() => scale.Global.Step();
-
-    protected override Tensor Loss(Tensor batch)
+    private static Tensor Loss(GcadScale scale, bool global, Tensor batch)
     {
         var x = RgbInput.Normalize(batch);
         var target = scale.LocalTarget(x);
         var g = scale.Global.forward(x);
-        var distillation = (scale.Mapping.forward(g) - target).square().sum(1).mean();
-        var local = (scale.Local.forward(x) - target).square().sum(1).mean();
-        var loss = (distillation + local) / StudentTeacher.ScalarTensor.Of(scale.Layout.DescriptorDim);
+        var distillation = (scale.Mapping.forward(g) - target).Squared().sum(1).mean();
+        var local = (scale.Local.forward(x) - target).Squared().sum(1).mean();
+        var loss = distillation.Plus(local) / StudentTeacher.ScalarTensor.Of(scale.Layout.DescriptorDim);
         if (!global) return loss;
-        var regression = (scale.GlobalRegression.forward(x) - g.detach()).square().sum(1).mean();
-        return loss + regression / StudentTeacher.ScalarTensor.Of(g.shape[1]);
+        var regression = (scale.GlobalRegression.forward(x) - g.detach()).Squared().sum(1).mean();
+        return loss.Plus(regression / StudentTeacher.ScalarTensor.Of(g.shape[1]));
     }
 }

@@ -1,3 +1,4 @@
+using Inspecta.Torch.Nn;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -65,7 +66,7 @@ public sealed class GlobalEncoder : nn.Module<Tensor, Tensor>
     public void Step()
     {
         using var _ = no_grad();
-        steps.add_(ScalarTensorLong.One);
+        steps.add_(Scalars.IntegerOne, Scalars.IntegerOne);
     }
 
     public override Tensor forward(Tensor x)
@@ -73,7 +74,7 @@ public sealed class GlobalEncoder : nn.Module<Tensor, Tensor>
         var features = new Tensor[Levels];
         for (int l = 0; l < Levels; l++)
         {
-            x = nn.functional.leaky_relu(down[l].forward(x), Slope);
+            x = down[l].forward(x).leaky_relu(Scalars.Of(Slope));
             features[l] = x;
         }
         var y = bottleneck.forward(x);
@@ -85,15 +86,9 @@ public sealed class GlobalEncoder : nn.Module<Tensor, Tensor>
             double w = SkipWeight(level, epochs, FadeEpochs);
             // Always in the graph, with weight 0 once faded: every skip then gets a gradient (zeros) on every step, so the
             // optimiser treats it the same in a fresh and in a resumed process (a skip without gradient would be skipped).
-            y = y + skips[level].forward(features[level]) * StudentTeacher.ScalarTensor.Of((float)w);
-            y = nn.functional.leaky_relu(y, Slope);
+            y = y.Plus(skips[level].forward(features[level]) * StudentTeacher.ScalarTensor.Of((float)w));
+            y = y.leaky_relu(Scalars.Of(Slope));
         }
         return up[Levels].forward(y);
-    }
-
-    /// <summary>A 1-element int64 tensor of 1, made per call inside the caller's scope.</summary>
-    private static class ScalarTensorLong
-    {
-        public static Tensor One => ones([1], ScalarType.Int64);
     }
 }

@@ -1,4 +1,5 @@
 using Inspecta.Imaging;
+using Inspecta.Torch.Nn;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ internal static class DescriptorStatistics
             using var scope = NewDisposeScope();
             var y = teacher.Dense(PaddedImages.Batch(img)).to(ScalarType.Float64);
             var s = y.sum([0, 2, 3]).data<double>().ToArray();
-            var q = y.square().sum([0, 2, 3]).data<double>().ToArray();
+            var q = y.Squared().sum([0, 2, 3]).data<double>().ToArray();
             for (int k = 0; k < d; k++) { sum[k] += s[k]; squares[k] += q[k]; }
             count += y.shape[0] * y.shape[2] * y.shape[3];
         }

@@ -1,3 +1,4 @@
+using Inspecta.Torch.Nn;
 using static TorchSharp.torch;
 
 namespace Inspecta.Torch.Methods.StudentTeacher;
@@ -13,7 +14,7 @@ internal sealed class MapStatistics
         using var scope = NewDisposeScope();
         var m = map.to(ScalarType.Float64);
         _sum += m.sum().item<double>();
-        _squares += m.square().sum().item<double>();
+        _squares += m.Squared().sum().item<double>();
         _count += m.numel();
     }
 

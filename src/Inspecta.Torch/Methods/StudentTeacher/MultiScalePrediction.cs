@@ -2,6 +2,7 @@ using Inspecta.Datasets;
 using Inspecta.Detectors;
 using Inspecta.Imaging;
 using Inspecta.Torch.Methods.Distillation;
+using Inspecta.Torch.Nn;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,7 +28,7 @@ internal static class MultiScalePrediction
             foreach (var score in scales)
             {
                 var map = score(x);
-                sum = sum is null ? map : sum + map;
+                sum = sum is null ? map : sum.Plus(map);
             }
             data = (sum! / ScalarTensor.Of(scales.Count)).reshape(size * size).contiguous().data<float>().ToArray();
         }

@@ -53,7 +53,7 @@ public sealed class PatchNetwork : nn.Module<Tensor, Tensor>
             }
             var conv = convs[c++];
             x = nn.functional.conv2d(x, conv.weight!, conv.bias, [1, 1], [0, 0], [dilation, dilation]);
-            if (c < convs.Count) x = nn.functional.leaky_relu(x, Slope);
+            if (c < convs.Count) x = x.leaky_relu(Scalars.Of(Slope));
         }
         return x;
     }
@@ -70,7 +70,7 @@ public sealed class PatchNetwork : nn.Module<Tensor, Tensor>
                 continue;
             }
             x = convs[c++].forward(x);
-            if (c < convs.Count) x = nn.functional.leaky_relu(x, Slope);
+            if (c < convs.Count) x = x.leaky_relu(Scalars.Of(Slope));
         }
         return x.flatten(1);
     }

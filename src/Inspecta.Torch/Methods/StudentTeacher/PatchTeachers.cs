@@ -46,7 +46,7 @@ internal static class PatchTeachers
         using var task = new TeacherPretrainingTask(backbone, teacher, options, architecture);
         foreach (var param in backbone.parameters()) param.requires_grad = false;
         backbone.eval();
-        var result = Trainer.Run(method, task, train, val, options, sinks.Progress, sinks.Epochs, sinks.Cancellation);
+        var result = Trainer.Run(method, task.Task, train, val, options, sinks.Progress, sinks.Epochs, sinks.Cancellation);
         teacher.eval();
         return result;
     }

@@ -49,14 +49,14 @@ internal sealed class ScaleEnsemble : IPatchScale
         foreach (var s in Students)
         {
             var o = s.Dense(x);
-            sum = sum is null ? o : sum + o;
-            var q = o.square().sum(1, keepdim: true);
-            squares = squares is null ? q : squares + q;
+            sum = sum is null ? o : sum.Plus(o);
+            var q = o.Squared().sum(1, keepdim: true);
+            squares = squares is null ? q : squares.Plus(q);
         }
         var m = ScalarTensor.Of(Students.Length);
         var ensemble = sum! / m;
-        var error = (ensemble - target).square().sum(1, keepdim: true);
-        var variance = squares! / m - ensemble.square().sum(1, keepdim: true);
+        var error = (ensemble - target).Squared().sum(1, keepdim: true);
+        var variance = squares! / m - ensemble.Squared().sum(1, keepdim: true);
         return (error, variance);
     }
 
@@ -66,7 +66,7 @@ internal sealed class ScaleEnsemble : IPatchScale
         var (error, variance) = Maps(x);
         var c = Calibration;
         var score = (error - ScalarTensor.Of(c.ErrorMean)) / ScalarTensor.Of(c.ErrorStd);
-        if (Students.Length > 1) score = score + (variance - ScalarTensor.Of(c.VarianceMean)) / ScalarTensor.Of(c.VarianceStd);
+        if (Students.Length > 1) score = score.Plus((variance - ScalarTensor.Of(c.VarianceMean)) / ScalarTensor.Of(c.VarianceStd));
         return score;
     }
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Inspecta.Torch.Methods.Distillation;
+using Inspecta.Torch.Nn;
 using Inspecta.Torch.Training;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Inspecta.Torch.Methods.StudentTeacher;
@@ -15,30 +15,25 @@ namespace Inspecta.Torch.Methods.StudentTeacher;
 /// student (Adam is element-wise). The batch is a crop padded by the scale's <see cref="PatchNetworkLayout.Padding"/>
 /// with real image context (reflection only at the image border), so the valid dense output covers the crop exactly.
 /// </summary>
-internal sealed class StudentEnsembleTask(PatchNetwork teacher, IReadOnlyList<PatchNetwork> students, Tensor mean, Tensor std, TrainingOptions training,
-    JsonObject architecture)
-    : LossTask($"students-p{teacher.Layout.ReceptiveField}", architecture,
-        Inspecta.Torch.Training.Optimizers.Create(training.Optimizer, students.SelectMany(s => s.parameters()), training.LearningRate, training.WeightDecay)), IDisposable
+internal static class StudentEnsembleTask
 {
-    private readonly PatchNetwork _teacher = teacher;
-    private readonly IReadOnlyList<PatchNetwork> _students = students;
-    private readonly Tensor _mean = mean, _std = std;
+    public static LossTask Create(PatchNetwork teacher, IReadOnlyList<PatchNetwork> students, Tensor mean, Tensor std, TrainingOptions training,
+        JsonObject architecture) =>
+        new($"students-p{teacher.Layout.ReceptiveField}", architecture, [.. students.Select((s, i) => ($"student{i}", (nn.Module)s))],
+            Optimizers.Create(training.Optimizer, students.SelectMany(s => s.parameters()), training.LearningRate, training.WeightDecay),
+            batch => Loss(teacher, students, mean, std, batch));
 
-    public override IReadOnlyList<(string Name, nn.Module Module)> Modules { get; } = [.. students.Select((s, i) => ($"student{i}", (nn.Module)s))];
-
-    protected override Tensor Loss(Tensor batch)
+    private static Tensor Loss(PatchNetwork teacher, IReadOnlyList<PatchNetwork> students, Tensor mean, Tensor std, Tensor batch)
     {
         var x = RgbInput.Normalize(batch);
         Tensor target;
-        using (no_grad()) target = (_teacher.forward(x) - _mean) / _std;
+        using (no_grad()) target = (teacher.forward(x) - mean) / std;
         Tensor? sum = null;
-        foreach (var s in _students)
+        foreach (var s in students)
         {
-            var term = (s.forward(x) - target).square().sum(1).mean();
-            sum = sum is null ? term : sum + term;
+            var term = (s.forward(x) - target).Squared().sum(1).mean();
+            sum = sum is null ? term : sum.Plus(term);
         }
-        return sum! / ScalarTensor.Of(_students.Count);
+        return sum! / ScalarTensor.Of(students.Count);
     }
-
-    public void Dispose() => Optimizer.Dispose();
 }

@@ -33,7 +33,7 @@ public sealed class StudentTeacherDetector(StudentTeacherOptions options) : Patc
             var (mean, std) = scale.StatisticsTensors();
             using (mean)
             using (std)
-            using (var task = new StudentEnsembleTask(scale.Teacher, scale.Students, mean, std, t, fit.Architecture))
+            using (var task = StudentEnsembleTask.Create(scale.Teacher, scale.Students, mean, std, t, fit.Architecture))
                 history.AddRange(Trainer.Run(Method, task, train, validation, t, fit.Sinks.Progress, fit.Sinks.Epochs, fit.Sinks.Cancellation).History);
             scale.Calibrate(fit.ValidationImages);
             return scale;

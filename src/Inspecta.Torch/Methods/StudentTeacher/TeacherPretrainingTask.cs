@@ -16,7 +16,7 @@ namespace Inspecta.Torch.Methods.StudentTeacher;
 /// averaged over positions and concatenated (384-d): Inspecta's ResNet-18 runs to layer3, the thesis's 512-d vector is
 /// layer4's. The decoder is discarded after pretraining.
 /// </summary>
-internal sealed class TeacherPretrainingTask : LossTask, IDisposable
+internal sealed class TeacherPretrainingTask : IDisposable
 {
     public const int DescriptorInput = 64;
     public static int DescriptorDim => ResNet18.StageChannels[1] + ResNet18.StageChannels[2];
@@ -26,19 +26,16 @@ internal sealed class TeacherPretrainingTask : LossTask, IDisposable
     private readonly Linear _decoder;
 
     public TeacherPretrainingTask(ResNet18 backbone, PatchNetwork teacher, TrainingOptions training, JsonObject architecture)
-        : this(backbone, teacher, nn.Linear(teacher.Layout.DescriptorDim, DescriptorDim), training, architecture) { }
-
-    private TeacherPretrainingTask(ResNet18 backbone, PatchNetwork teacher, Linear decoder, TrainingOptions training, JsonObject architecture)
-        : base($"teacher-p{teacher.Layout.ReceptiveField}", architecture,
-            Inspecta.Torch.Training.Optimizers.Create(training.Optimizer, teacher.parameters().Concat(decoder.parameters()), training.LearningRate, training.WeightDecay))
     {
-        (_backbone, _teacher, _decoder) = (backbone, teacher, decoder);
-        Modules = [("teacher", teacher), ("decoder", decoder)];
+        (_backbone, _teacher, _decoder) = (backbone, teacher, nn.Linear(teacher.Layout.DescriptorDim, DescriptorDim));
+        Task = new LossTask($"teacher-p{teacher.Layout.ReceptiveField}", architecture, [("teacher", teacher), ("decoder", _decoder)],
+            Optimizers.Create(training.Optimizer, teacher.parameters().Concat(_decoder.parameters()), training.LearningRate, training.WeightDecay), Loss);
     }
 
-    public override IReadOnlyList<(string Name, nn.Module Module)> Modules { get; }
+    /// <summary>The phase for <see cref="Trainer"/>.</summary>
+    public LossTask Task { get; }
 
-    protected override Tensor Loss(Tensor batch)
+    private Tensor Loss(Tensor batch)
     {
         var x = RgbInput.Normalize(batch);
         Tensor target;
@@ -49,8 +46,8 @@ internal sealed class TeacherPretrainingTask : LossTask, IDisposable
             target = cat([f[1].mean([2, 3]), f[2].mean([2, 3])], 1);
         }
         var descriptors = _teacher.Patches(x);
-        var distillation = (_decoder.forward(descriptors) - target).square().sum(1).mean();
-        return distillation + Compactness(descriptors);
+        var distillation = (_decoder.forward(descriptors) - target).Squared().sum(1).mean();
+        return distillation.Plus(Compactness(descriptors));
     }
 
     /// <summary>Σ_{k≠l} C²_kl of the batch's correlation matrix (eq. 5.5); zero for a batch of one.</summary>
@@ -59,16 +56,16 @@ internal sealed class TeacherPretrainingTask : LossTask, IDisposable
         long n = descriptors.shape[0];
         if (n < 2) return zeros(1).sum();
         var centred = descriptors - descriptors.mean([0], keepdim: true);
-        var std = (centred.square().mean([0], keepdim: true) + ScalarTensor.Of(1e-8f)).sqrt();
+        var std = centred.Squared().mean([0], keepdim: true).Plus(ScalarTensor.Of(1e-8f)).sqrt();
         var z = centred / std;
         var c = z.t().matmul(z) / ScalarTensor.Of(n);
         var diagonal = c.diagonal();
-        return c.square().sum() - diagonal.square().sum();
+        return c.Squared().sum() - diagonal.Squared().sum();
     }
 
     public void Dispose()
     {
-        Optimizer.Dispose();
+        Task.Dispose();
         _decoder.Dispose();
     }
 }

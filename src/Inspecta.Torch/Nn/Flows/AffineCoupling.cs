@@ -53,7 +53,7 @@ public sealed class AffineCoupling : nn.Module<Tensor, Tensor?, (Tensor Y, Tenso
         var input = condition is null ? halves[0] : cat([halves[0], condition], 1);
         var st = subnet.forward(input).chunk(2, 1);
         var s = st[0].Times(1 / _clamp).tanh().Times(_clamp);
-        var y2 = halves[1] * s.exp() + st[1];
+        var y2 = (halves[1] * s.exp()).Plus(st[1]);
         using var permutation = tensor(_permutation);
         var y = cat([halves[0], y2], 1).index_select(1, permutation);
         return (y, s.sum([1, 2, 3]));
