@@ -193,8 +193,15 @@ internal static class ClusterCommand
             node["method"] = trained.Detector.Method;
             if (trained.Rule is { } rule)
             {
-                var report = ThresholdReport.At(input.Images, rule);
-                node["thresholds"] = new JsonObject { [$"stored_{trained.Thresholds!.Estimator}"] = report.ToJsonNode() };
+                var stored = trained.Thresholds!;
+                var entry = ThresholdReport.At(input.Images, rule).ToJsonNode();
+                // As eval reports the stored threshold: with its bootstrap interval over the validation images.
+                if (stored.PixelInterval is { } interval)
+                {
+                    entry["pixel_interval"] = interval.ToJson();
+                    entry["validation_images"] = stored.ValidationImages;
+                }
+                node["thresholds"] = new JsonObject { [$"stored_{stored.Estimator}"] = entry };
             }
             node["cluster"] = outcome.ToJson();
             if (toStdout) console.WriteJson(node);

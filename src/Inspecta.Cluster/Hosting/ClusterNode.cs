@@ -67,6 +67,9 @@ public sealed class ClusterNode : IServerExtension
         builder.Services.AddSingleton<WorkQueue>();
         for (int i = 0; i < s.BatchWorkers; i++) builder.Services.AddSingleton<IHostedService, WorkRunner>();
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        // Start-up advice about server GC and a watchdog note about the first seconds' CPU: not the operator's business.
+        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+        builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         builder.Logging.AddFilter("Microsoft.Orleans", LogLevel.Warning);
         builder.UseOrleans(silo =>
         {

@@ -12,7 +12,7 @@ namespace Inspecta.Cluster.Routing;
 /// Sends one image from the node that received it to a replica of its model, wherever the cluster placed it. The replica
 /// is the one with the fewest requests in flight from this node (ties rotate); the number of replicas is
 /// <c>--replicas</c>, at most the number of active silos. When a call fails because a silo is gone (refused connection,
-/// rejected message, timeout) the next replica is tried, with a growing pause, until the request's timeout: a killed silo
+/// rejected message, no answer within <see cref="AttemptTimeout"/>) the next replica is tried, with a growing pause, until the request's timeout: a killed silo
 /// costs a retry, not an error, and its replicas are activated again elsewhere once Orleans declares it dead.
 /// </summary>
 public sealed class ClusterRouter(IGrainFactory grains, ClusterSettings settings, ClusterView view, ILogger<ClusterRouter> log)
@@ -23,6 +23,9 @@ public sealed class ClusterRouter(IGrainFactory grains, ClusterSettings settings
     /// <summary>Retries after silo failures so far (the front's count; logged and exposed for tests).</summary>
     public long Retries => Interlocked.Read(ref _retries);
     private long _retries;
+
+    /// <summary>How long one replica may take before the next is tried: three liveness probes, at least 5 s.</summary>
+    public TimeSpan AttemptTimeout => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(5).Ticks, 3 * settings.ProbeTimeoutValue.Ticks));
 
     public int ReplicaCount => Math.Clamp(settings.Replicas, 1, view.ActiveSilos);
 
@@ -38,7 +41,8 @@ public sealed class ClusterRouter(IGrainFactory grains, ClusterSettings settings
             _inFlight.AddOrUpdate(key, 1, (_, n) => n + 1);
             try
             {
-                return await grains.GetGrain<IModelGrain>(key.ToString()).Predict(imageName, image, query).WaitAsync(deadline.Token).ConfigureAwait(false);
+                // One attempt waits at most AttemptTimeout: a call to a silo killed a moment ago may hang rather than fail.
+                return await grains.GetGrain<IModelGrain>(key.ToString()).Predict(imageName, image, query).WaitAsync(AttemptTimeout, deadline.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (IsSiloFailure(e) && !deadline.IsCancellationRequested)
             {
