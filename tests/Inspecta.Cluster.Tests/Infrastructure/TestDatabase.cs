@@ -5,7 +5,7 @@ namespace Inspecta.Cluster.Tests.Infrastructure;
 /// <summary>
 /// The PostgreSQL server the cluster tests run against: <c>INSPECTA_TEST_POSTGRES</c> (a connection string; .ci/run starts a
 /// server with .ci/postgres and exports it), else the connection .ci/postgres sets up on this machine. Outside CI an
-/// unreachable server skips the tests with a message; in CI (CI=true) the tests run and fail, so a missing server is seen.
+/// unreachable server skips the tests with a message; under .ci/run (INSPECTA_REQUIRE_POSTGRES=1) or CI=true the tests run and fail, so a missing server is seen.
 /// </summary>
 public static class TestDatabase
 {
@@ -25,7 +25,9 @@ public static class TestDatabase
         catch (Exception e) { return e.Message; }
     });
 
-    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    /// <summary>.ci/run sets INSPECTA_REQUIRE_POSTGRES=1 (as does CI=true): then a missing server fails the tests instead of skipping them.</summary>
+    public static bool InCi => Environment.GetEnvironmentVariable("INSPECTA_REQUIRE_POSTGRES") == "1"
+        || string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Why the server cannot be used, or null.</summary>
     public static string? Unavailable => Problem.Value;
