@@ -16,7 +16,15 @@ internal sealed class ModelReplicaPlacementDirector(ClusterView view) : IPlaceme
     private static readonly TimeSpan Recent = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<(string Silo, string Model, int Replica), DateTimeOffset> _placed = new();
 
+    private readonly Lock _choosing = new();
+
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        // One choice at a time: the first requests after start place several replicas at once, and each must see the others.
+        lock (_choosing) return Task.FromResult(Choose(target, context));
+    }
+
+    private SiloAddress Choose(PlacementTarget target, IPlacementContext context)
     {
         var silos = context.GetCompatibleSilos(target);
         if (silos.Length == 0) throw new OrleansException("no active silo can host a model grain.");
@@ -41,7 +49,7 @@ internal sealed class ModelReplicaPlacementDirector(ClusterView view) : IPlaceme
             .OrderBy(c => c.SameModel).ThenBy(c => c.Load).ThenBy(c => c.Order)
             .First();
         _placed[(best.Silo.ToParsableString(), key.Model, key.Replica)] = now;
-        return Task.FromResult(best.Silo);
+        return best.Silo;
     }
 
     private static uint StableHash(string s)
