@@ -22,15 +22,19 @@ public static class ClusterEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/readyz", (ClusterView view, ServerState state, ModelFiles files, ILocalSiloDetails silo) =>
+        app.MapGet("/readyz", (ClusterView view, ServerState state, ModelFiles files, ILocalSiloDetails silo, IClusterManifestProvider manifests) =>
         {
             bool joined = view.Find(silo.SiloAddress.ToParsableString())?.Active == true;
+            // Active silos whose grain manifest this node has: where it can place a model replica now (a silo that just
+            // joined becomes placeable a moment after it is active).
+            var known = manifests.Current.Silos.Keys.Select(a => a.ToParsableString()).ToHashSet(StringComparer.Ordinal);
             bool ready = joined && files.All.Count > 0 && !state.Draining;
             var body = new JsonObject
             {
                 ["status"] = state.Draining ? "draining" : !joined ? "joining" : files.All.Count == 0 ? "no models" : "ready",
                 ["silo"] = silo.SiloAddress.ToParsableString(),
                 ["active_silos"] = view.Active.Count(),
+                ["placeable_silos"] = view.Active.Count(n => known.Contains(n.Silo)),
                 ["models"] = new JsonArray([.. files.All.Select(f => (JsonNode)f.Name)]),
                 ["failed"] = new JsonArray(),
             };

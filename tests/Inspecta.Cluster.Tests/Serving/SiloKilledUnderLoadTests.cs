@@ -26,6 +26,8 @@ public sealed class SiloKilledUnderLoadTests(ClusterModels models)
         await using var c = starting[2];
         await Task.WhenAll(starting.Select(n => n.WaitReadyAsync()));
         await WaitAsync(async () => (int)(await a.ClusterAsync())["active_silos"]! == 3, "three active silos");
+        // ... and the front can place replicas on all three (it has their grain manifests).
+        await WaitAsync(async () => (int)JsonNode.Parse(await a.Client.GetStringAsync("/readyz"))!["placeable_silos"]! == 3, "three placeable silos");
 
         byte[] image = File.ReadAllBytes(models.Image("crack"));
         float expected = await ScoreAsync(a.Client, image);
