@@ -5,6 +5,7 @@
 # the raw body), C connections for D seconds after a warm-up that activates every replica. Also prints each process's
 # CPU time per request (front: HTTP + routing + Orleans messaging; others: prediction), the figures of the bottleneck
 # analysis in docs/architecture.md.
+# One core per silo, as on real machines: DOTNET_PROCESSOR_COUNT=1 bench/cluster/throughput.sh … --max-concurrency 1
 # Usage: bench/cluster/throughput.sh <postgres connection> [work-dir] [model: pc|var] [seconds] [connections] [server options...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -40,11 +41,11 @@ start_node() {   # start_node <log-name> [args...]: starts a node, sets node_url
 measure() {   # measure <label> <front url> <silos>
   local label=$1 url=$2 n=$3
   local target="${url%/}/v1/models/$model/predict"
-  wrk -t1 -c"$conns" -d5s -s "$root/bench/cluster/post.lua" "$target" >/dev/null   # warm-up: every replica activated
+  wrk -t1 -c"$conns" -d5s --timeout 10s -s "$root/bench/cluster/post.lua" "$target" >/dev/null   # warm-up: every replica activated
   local before=() p
   for p in "${pids[@]}"; do before+=("$(cpu "$p")"); done
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
-  local out; out=$(wrk -t1 -c"$conns" -d"${secs}s" -s "$root/bench/cluster/post.lua" "$target")
+  local out; out=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 10s -s "$root/bench/cluster/post.lua" "$target")
   local result; result=$(grep '^RESULT' <<<"$out")
   local requests; requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$result")
   local per="" i=0
