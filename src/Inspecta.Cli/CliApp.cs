@@ -31,6 +31,7 @@ public static class CliApp
             FitCommand.Create(console, IsFit(args) ? args! : []), // only fit's own command line names its method
             PredictCommand.Create(console),
             ServeCommand.Create(console),
+            ClusterCommand.Create(console),
             PcCommand.Create(console),
             SynthCommand.Create(console),
             DemoCommand.Create(console),

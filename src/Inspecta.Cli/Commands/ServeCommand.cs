@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Inspecta.Cluster.Hosting;
 using Inspecta.Server.Hosting;
 using Inspecta.Server.Inference;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,9 +27,18 @@ internal static class ServeCommand
         var drain = new Option<double>("--drain-seconds") { Description = "After SIGTERM: seconds during which new requests get 503 (for a load balancer to notice) before the listener closes.", DefaultValueFactory = _ => 0 };
         var shutdown = new Option<double>("--shutdown-timeout") { Description = "Seconds in-flight requests may take to finish after SIGTERM.", DefaultValueFactory = _ => 30 };
         var logJson = new Option<bool>("--log-json") { Description = "Log one JSON object per line (stderr) instead of text." };
+        var cluster = new Option<string?>("--cluster") { Description = "Join a cluster: PostgreSQL connection string of its database (Orleans membership, node reports, batch work items). Every node serves the same API; a model is loaded on at most --replicas silos and requests are routed there." };
+        var clusterId = new Option<string>("--cluster-id") { Description = "With --cluster: the cluster to join; clusters sharing a database are kept apart by it.", DefaultValueFactory = _ => ClusterSettings.DefaultClusterId };
+        var advertise = new Option<string>("--advertise") { Description = "With --cluster: the IP address peers reach this node's silo at.", DefaultValueFactory = _ => "127.0.0.1" };
+        var siloPort = new Option<int>("--silo-port") { Description = "With --cluster: TCP port of silo-to-silo traffic (one per node on a machine).", DefaultValueFactory = _ => 11111 };
+        var replicas = new Option<int>("--replicas") { Description = "With --cluster: most silos that load one model (placed by load); requests spread over them.", DefaultValueFactory = _ => 2 };
+        var batchWorkers = new Option<int>("--batch-workers") { Description = "With --cluster: work items of `inspecta cluster eval|predict|fit` jobs this node runs at once (0: none).", DefaultValueFactory = _ => 1 };
+        var connectTimeout = new Option<double>("--connect-timeout") { Description = "With --cluster: seconds to wait for the database at start (retries with backoff) before giving up.", DefaultValueFactory = _ => 60 };
+        var probeTimeout = new Option<double>("--probe-timeout") { Description = "With --cluster: seconds of one liveness probe; a silo missing three is declared dead and its models move.", DefaultValueFactory = _ => 2 };
         var cmd = new Command("serve", "Serve models over HTTP: POST an image to /v1/models/<name>/predict for its score, verdict and defect regions; a web page at /, OpenAPI at /openapi/v1.json, Prometheus metrics at /metrics.")
         {
             models, host, port, apiKeyFile, concurrency, queue, upload, batch, megapixels, timeout, uploadTimeout, drain, shutdown, logJson,
+            cluster, clusterId, advertise, siloPort, replicas, batchWorkers, connectTimeout, probeTimeout,
         };
         cmd.SetAction(async (parse, cancel) =>
         {
@@ -36,7 +46,16 @@ internal static class ServeCommand
                 parse.GetValue(concurrency), parse.GetValue(queue), parse.GetValue(upload), parse.GetValue(batch), parse.GetValue(megapixels),
                 Seconds(parse.GetValue(timeout), "--timeout"), Seconds(parse.GetValue(uploadTimeout), "--upload-timeout"),
                 Seconds(parse.GetValue(drain), "--drain-seconds", allowZero: true), Seconds(parse.GetValue(shutdown), "--shutdown-timeout"));
-            var app = InspectaServer.Build(options, logging => logging.AddProvider(new LineLoggerProvider(console.Err, parse.GetValue(logJson))));
+            Action<ILoggingBuilder> logging = l => l.AddProvider(new LineLoggerProvider(console.Err, parse.GetValue(logJson)));
+            if (parse.GetValue(cluster) is { } connection)
+            {
+                var settings = new ClusterSettings(connection, parse.GetValue(clusterId)!, parse.GetValue(advertise)!, parse.GetValue(siloPort), parse.GetValue(replicas),
+                    Seconds(parse.GetValue(connectTimeout), "--connect-timeout"), parse.GetValue(batchWorkers), Seconds(parse.GetValue(probeTimeout), "--probe-timeout"));
+                return await ServeClusterAsync(console, options, settings, logging, cancel);
+            }
+            foreach (var o in new Option[] { clusterId, advertise, siloPort, replicas, batchWorkers, connectTimeout, probeTimeout })
+                if (parse.GetResult(o) is { Implicit: false }) throw new InspectaUserException($"{o.Name} needs --cluster.");
+            var app = InspectaServer.Build(options, logging);
             await using (app)
             {
                 var catalog = app.Services.GetRequiredService<ModelCatalog>();
@@ -52,6 +71,33 @@ internal static class ServeCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>A cluster node: the database reached and the model versions checked before the server and its silo start.</summary>
+    private static async Task<int> ServeClusterAsync(CliConsole console, ServerOptions options, ClusterSettings settings, Action<ILoggingBuilder> logging, CancellationToken cancel)
+    {
+        ClusterNode node;
+        using (var logs = LoggerFactory.Create(logging)) node = await ClusterNode.PrepareAsync(settings, options, logs.CreateLogger("Inspecta.Cluster"), cancel);
+        await using var db = node.Database;
+        foreach (string w in node.Warnings) console.Err.WriteLine($"warning: {w}");
+        var app = InspectaServer.Build(options, logging, node);
+        await using (app)
+        {
+            try { await app.StartAsync(cancel); }
+            catch (IOException e) { throw new InspectaUserException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e); }
+            catch (Exception e) when (e is not OperationCanceledException && Failure.Classify(e) != FailureKind.User)
+            {
+                throw new InspectaUserException($"cannot join cluster '{settings.ClusterId}' ({node.Database.Display}) as silo {settings.AdvertisedAddress}:{settings.SiloPort}: {Failure.Leaves(e)[0].Message}", e);
+            }
+            var address = InspectaServer.Address(app);
+            var silo = app.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToParsableString();
+            console.Out.WriteLine($"inspecta serve: cluster '{settings.ClusterId}' node, silo {silo}, {node.Files.All.Count} model file(s) ({string.Join(", ", node.Files.All.Select(f => f.Name))}), " +
+                $"up to {settings.Replicas} replica(s) per model, at {address}");
+            console.Out.Flush();
+            await app.WaitForShutdownAsync(cancel);
+            console.Out.WriteLine("inspecta serve: stopped.");
+            return CliApp.Ok;
+        }
     }
 
     private static TimeSpan Seconds(double value, string option, bool allowZero = false)

@@ -45,14 +45,10 @@ public static class ModelTestRun
             long t0 = Stopwatch.GetTimestamp();
             var p = model.Detector.Predict(s);
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            var map = p.Map ?? throw new InspectaUserException($"Method {model.Detector.Method} produces no anomaly map; eval needs one.");
-            if (p.Score != map.Max()) ownScores++;
-            var gt = s.LoadGroundTruth();
-            if (map.Height != gt.Height || map.Width != gt.Width)
-            {
-                map = Resize.Bilinear(map, gt.Height, gt.Width);
-                resized++;
-            }
+            var image = Evaluated(model.Detector.Method, s, p, locoDefects is not null, out bool wasResized, out bool ownScore);
+            if (wasResized) resized++;
+            if (ownScore) ownScores++;
+            var map = image.Map;
             if (saveMapsDir is not null)
             {
                 using var _ = StageTimer.Measure("write");
@@ -61,13 +57,33 @@ public static class ModelTestRun
                 ImageIO.WriteTiff(path, map);
             }
             split[i] = stages.Take();
-            var channels = locoDefects is null ? null : s.LoadGroundTruthChannels();
-            images[i] = new EvaluatedImage(s.Label, s.Id, p.Score, map, gt) { Channels = channels is { Count: > 0 } ? channels : null };
+            images[i] = image;
             progress?.Report(new ProgressUpdate("predict", i + 1, test.Count));
         }
-        var notes = new List<string>();
-        if (ownScores > 0) notes.Add($"image scores are {model.Detector.Method}'s own scores: for {ownScores} of {test.Count} images not the map maximum.");
-        if (resized > 0) notes.Add($"{resized} of {test.Count} maps differed in size from their ground truth; resized bilinearly to it.");
+        var notes = Notes(model.Detector.Method, ownScores, resized, test.Count);
         return new Result(new EvaluationInput(category.Name, images, locoDefects) { Notes = notes }, times, StageSplit.FromImages(split));
+    }
+
+    /// <summary>One test sample's prediction as the evaluator takes it: the map (resized bilinearly to the ground truth when
+    /// their sizes differ), the ground truth and, for LOCO, its channels. <c>cluster eval</c> assembles predictions made on
+    /// other machines through this, so its metrics equal <c>eval</c>'s.</summary>
+    public static EvaluatedImage Evaluated(string method, Sample s, Prediction p, bool loco, out bool resized, out bool ownScore)
+    {
+        var map = p.Map ?? throw new InspectaUserException($"Method {method} produces no anomaly map; eval needs one.");
+        ownScore = p.Score != map.Max();
+        var gt = s.LoadGroundTruth();
+        resized = map.Height != gt.Height || map.Width != gt.Width;
+        if (resized) map = Resize.Bilinear(map, gt.Height, gt.Width);
+        var channels = loco ? s.LoadGroundTruthChannels() : null;
+        return new EvaluatedImage(s.Label, s.Id, p.Score, map, gt) { Channels = channels is { Count: > 0 } ? channels : null };
+    }
+
+    /// <summary>What the evaluation input says about own scores and resized maps.</summary>
+    public static List<string> Notes(string method, int ownScores, int resized, int count)
+    {
+        var notes = new List<string>();
+        if (ownScores > 0) notes.Add($"image scores are {method}'s own scores: for {ownScores} of {count} images not the map maximum.");
+        if (resized > 0) notes.Add($"{resized} of {count} maps differed in size from their ground truth; resized bilinearly to it.");
+        return notes;
     }
 }

@@ -10,11 +10,13 @@ namespace Inspecta.Server.Api;
 /// <summary>Health, readiness and the model list.</summary>
 public static class ModelEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
-    {
+    /// <summary><c>/healthz</c>: every host of the API has it.</summary>
+    public static void MapHealth(IEndpointRouteBuilder app) =>
         app.MapGet("/healthz", () => Results.Json(new JsonObject { ["status"] = "alive" }))
             .WithTags("health").WithName("Health").WithSummary("The process is alive (no model check).");
 
+    public static void Map(IEndpointRouteBuilder app)
+    {
         app.MapGet("/readyz", (ModelCatalog catalog, ServerState state) =>
         {
             var models = catalog.Models;

@@ -19,7 +19,11 @@ public static class PredictEndpoints
             var answer = (await service.PredictAsync(context, name, batch: false))[0];
             var doc = answer.Document!;
             var query = PredictQuery.Parse(context.Request.Query, allowOutput: true);
-            if (query.Output is { } output) return Single(doc, output, name);
+            if (query.Output is { } output)
+            {
+                var (bytes, type) = OutputImage(doc, output, name);
+                return new ImageResult(bytes, type, ScoreHeader(doc.Prediction.Score), doc.Outcome);
+            }
             return Results.Json(doc.ToJson(query.Include));
         })
         .WithTags("predict").WithName("Predict")
@@ -38,17 +42,7 @@ public static class PredictEndpoints
         {
             var answers = await service.PredictAsync(context, name, batch: true);
             var query = PredictQuery.Parse(context.Request.Query, allowOutput: false);
-            var items = answers.Select(a => (JsonNode)(a.Document is { } d ? d.ToJson(query.Include) : new JsonObject
-            {
-                ["image"] = a.Name, ["status"] = a.Error!.Status, ["error"] = a.Error.Message,
-            }));
-            return Results.Json(new JsonObject
-            {
-                ["model"] = name,
-                ["images"] = answers.Count,
-                ["failed"] = answers.Count(a => a.Error is not null),
-                ["results"] = new JsonArray([.. items]),
-            });
+            return Results.Json(BatchJson(name, [.. answers.Select(a => (a.Name, a.Document?.ToJson(query.Include), a.Error))]));
         })
         .WithTags("predict").WithName("PredictBatch")
         .WithSummary("Score several images")
@@ -60,25 +54,37 @@ public static class PredictEndpoints
         .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
-    private static IResult Single(PredictionDocument doc, string output, string model)
+    /// <summary>The answer of the batch endpoint: every image's document, or {image, status, error} for one that was refused.</summary>
+    public static JsonObject BatchJson(string model, IReadOnlyList<(string Name, JsonNode? Document, ApiProblem? Error)> answers) => new()
     {
-        var (bytes, type) = output switch
+        ["model"] = model,
+        ["images"] = answers.Count,
+        ["failed"] = answers.Count(a => a.Error is not null),
+        ["results"] = new JsonArray([.. answers.Select(a => a.Document ?? new JsonObject
         {
-            "map" => (doc.MapTiff(), "image/tiff"),
-            "overlay" => (doc.OverlayPng() ?? throw ApiProblem.Unprocessable($"model '{model}' reads 3D scans: there is no image to overlay (ask for output=map or mask)."), "image/png"),
-            _ => (doc.MaskPng() ?? throw ApiProblem.Unprocessable($"model '{model}' has no stored threshold: no mask without a verdict (give threshold=)."), "image/png"),
-        };
-        return new ImageResult(bytes, type, doc);
-    }
+            ["image"] = a.Name, ["status"] = a.Error!.Status, ["error"] = a.Error.Message,
+        })]),
+    };
+
+    /// <summary>The image of <c>output=map|overlay|mask</c> and its content type.</summary>
+    public static (byte[] Bytes, string Type) OutputImage(PredictionDocument doc, string output, string model) => output switch
+    {
+        "map" => (doc.MapTiff(), "image/tiff"),
+        "overlay" => (doc.OverlayPng() ?? throw ApiProblem.Unprocessable($"model '{model}' reads 3D scans: there is no image to overlay (ask for output=map or mask)."), "image/png"),
+        _ => (doc.MaskPng() ?? throw ApiProblem.Unprocessable($"model '{model}' has no stored threshold: no mask without a verdict (give threshold=)."), "image/png"),
+    };
+
+    /// <summary>The score as <c>X-Inspecta-Score</c> writes it (round-trip float).</summary>
+    public static string ScoreHeader(float score) => score.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>An image answer with the score and verdict in headers (for PLCs and scripts that want the picture).</summary>
-    private sealed class ImageResult(byte[] bytes, string type, PredictionDocument doc) : IResult
+    public sealed class ImageResult(byte[] bytes, string type, string score, string outcome) : IResult
     {
         public Task ExecuteAsync(HttpContext context)
         {
             context.Response.ContentType = type;
-            context.Response.Headers["X-Inspecta-Score"] = doc.Prediction.Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.Headers["X-Inspecta-Verdict"] = doc.Outcome;
+            context.Response.Headers["X-Inspecta-Score"] = score;
+            context.Response.Headers["X-Inspecta-Verdict"] = outcome;
             context.Response.ContentLength = bytes.Length;
             return context.Response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
         }

@@ -24,7 +24,8 @@ namespace Inspecta.Server.Hosting;
 public static class InspectaServer
 {
     /// <param name="configureLogging">Where logs go (the CLI: console, text or JSON); null keeps the host's defaults.</param>
-    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    /// <param name="extension">Another way to find models (a cluster node: grains instead of the local catalog); null serves the folder's models from this process.</param>
+    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? configureLogging = null, IServerExtension? extension = null)
     {
         options.Validate();
         var keys = ApiKeys.Load(options.ApiKeyFile);
@@ -53,6 +54,7 @@ public static class InspectaServer
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton(sp => new ModelCatalog(options.ModelsDirectory, options.ReloadPollValue, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Inspecta.Models")));
         builder.Services.AddSingleton(sp => new InferenceQueue(options.MaxConcurrency, options.MaxQueue, options.MaxBatch, sp.GetRequiredService<ServerMetrics>()));
+        builder.Services.AddSingleton<ImagePredictor>();
         builder.Services.AddSingleton<PredictionService>();
         builder.Services.AddHostedService<DrainOnShutdown>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
@@ -67,10 +69,14 @@ public static class InspectaServer
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter());
 
+        extension?.Configure(builder);
+
         var app = builder.Build();
-        var catalog = app.Services.GetRequiredService<ModelCatalog>();   // loads every model now, before the listener opens
+        // One server loads every model now, before the listener opens; a cluster node loads a model when its grain activates.
+        var catalog = extension is null ? app.Services.GetRequiredService<ModelCatalog>() : null;
         var queue = app.Services.GetRequiredService<InferenceQueue>();
-        app.Services.GetRequiredService<ServerMetrics>().Observe(() => queue.Waiting, () => queue.Admitted, () => catalog.Models.Count);
+        Func<int> modelCount = catalog is not null ? () => catalog.Models.Count : () => extension!.LoadedModels(app.Services);
+        app.Services.GetRequiredService<ServerMetrics>().Observe(() => queue.Waiting, () => queue.Admitted, modelCount);
         var state = app.Services.GetRequiredService<ServerState>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Inspecta.Server");
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
@@ -95,13 +101,18 @@ public static class InspectaServer
         });
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics");
-        ModelEndpoints.Map(app);
-        PredictEndpoints.Map(app);
+        ModelEndpoints.MapHealth(app);
+        if (extension is null)
+        {
+            ModelEndpoints.Map(app);
+            PredictEndpoints.Map(app);
+        }
+        else extension.MapApi(app);
         WebPage.Map(app);
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             queue.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            catalog.Dispose();
+            catalog?.Dispose();
         });
         return app;
     }
