@@ -105,9 +105,11 @@ public sealed class CutPasteDetector : IAnomalyDetector
         {
             context.Cancellation.ThrowIfCancellationRequested();
             int n = Math.Min(EmbedBatch, images.Count - first);
+            // Only the embeddings leave the inner scope: every activation of the forward passes is freed per batch.
+            using var inner = NewDisposeScope();
             var x = RgbInput.Normalize(cat([.. images.Skip(first).Take(n).Select(RgbInput.ToTensor)], 0));
-            whole.Add(network.Embed(x));
-            for (int i = 0; i < n; i++) patches.Add(EmbedPatches(network, x.narrow(0, i, 1), offsets));
+            whole.Add(network.Embed(x).MoveToOuterDisposeScope());
+            for (int i = 0; i < n; i++) patches.Add(EmbedPatches(network, x.narrow(0, i, 1), offsets).MoveToOuterDisposeScope());
             context.Progress?.Report(new ProgressUpdate("density", first + n, images.Count));
         }
         var image = GaussianDensity.Fit(cat(whole, 0), Method, "whole-image embeddings");
@@ -140,7 +142,11 @@ public sealed class CutPasteDetector : IAnomalyDetector
             foreach (int ox in offsets) crops.Add(x.narrow(2, oy, p).narrow(3, ox, p));
         var parts = new List<Tensor>();
         for (int first = 0; first < crops.Count; first += EmbedBatch)
-            parts.Add(network.Embed(cat(crops.GetRange(first, Math.Min(EmbedBatch, crops.Count - first)), 0)));
+        {
+            // Each chunk's activations are freed as soon as its embeddings are out (a dispose scope would keep them all).
+            using var chunk = NewDisposeScope();
+            parts.Add(network.Embed(cat(crops.GetRange(first, Math.Min(EmbedBatch, crops.Count - first)), 0)).MoveToOuterDisposeScope());
+        }
         return cat(parts, 0);
     }
 
