@@ -2,6 +2,7 @@ using Inspecta.Detectors.Registry;
 using Inspecta.Torch.Methods.Autoencoder;
 using Inspecta.Torch.Methods.EfficientAd;
 using Inspecta.Torch.Methods.CFlow;
+using Inspecta.Torch.Methods.CutPaste;
 using Inspecta.Torch.Methods.Draem;
 using Inspecta.Torch.Methods.FastFlow;
 using Inspecta.Torch.Methods.FAnoGan;
@@ -32,5 +33,6 @@ public sealed class TorchMethods : IMethodProvider
         new FastFlowMethod(),
         new DraemMethod(),
         new CFlowMethod(),
+        new CutPasteMethod(),
     ];
 }

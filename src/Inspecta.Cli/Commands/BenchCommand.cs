@@ -22,17 +22,19 @@ internal static class BenchCommand
         var markdown = new Option<string?>("--markdown") { Description = "Write the Markdown table (for docs/benchmarks.md) to this file (checked before the run starts)." };
         var keepModels = new Option<string?>("--keep-models") { Description = "Keep the fitted model files in this folder." };
         var readme = new Option<bool>("--readme") { Description = "Run what README.md's speed figures come from: PatchCore with its defaults (built-in resnet18, 224×224) at the 10 % and the 1 % coreset; give the bottle category as --dataset. The table says what the time columns include." };
+        var threads = new Option<int?>("--threads") { Description = "Compute threads for methods that train a network, in fit and predict (default: one per core)." };
         var warmup = new Option<int>("--warmup") { Description = "Untimed predictions before measuring latency.", DefaultValueFactory = _ => 2 };
 
         var command = new Command("bench", "Benchmark methods: image/pixel AUROC, AU-PRO@0.3/0.05 (MVTec LOCO AD categories: structural/logical image AUROC and AU-sPRO, in a table of their own), " +
             "fit time, latency (median, p95), throughput, model size, peak memory. Exit code 2 when rows failed for reasons the user can fix, 1 for internal errors.");
-        foreach (var o in new Option[] { dataset, categories, methods, configs, readme, backbone, imageSize, seed, json, markdown, keepModels, warmup }) command.Options.Add(o);
+        foreach (var o in new Option[] { dataset, categories, methods, configs, readme, backbone, imageSize, seed, json, markdown, keepModels, warmup, threads }) command.Options.Add(o);
         command.SetAction((parse, ct) => Task.FromResult(Execute(parse, ct)));
         int Execute(ParseResult parse, CancellationToken ct)
         {
             if (parse.GetValue(readme) && (parse.GetValue(methods) is not null || parse.GetValue(configs) is { Length: > 0 }))
                 throw new InspectaUserException("--readme chooses the runs itself (README.md's speed figures); leave out --methods and --config.");
             var runs = Runs(parse.GetValue(methods), parse.GetValue(configs) ?? [], parse.GetValue(readme), parse.GetValue(backbone), parse.GetValue(imageSize), parse.GetValue(seed));
+            if (parse.GetValue(threads) is < 1) throw new InspectaUserException($"--threads must be at least 1, got {parse.GetValue(threads)}.");
             if (parse.GetValue(warmup) < 0) throw new InspectaUserException("--warmup cannot be negative.");
             // The files are written after the whole run: a bad path must fail now, not lose the results.
             if (parse.GetValue(json) is string jsonOut) OutputPaths.RequireWritableFile(jsonOut, "--json");
@@ -54,6 +56,7 @@ internal static class BenchCommand
                 WarmupImages = parse.GetValue(warmup),
                 WorkDirectory = keep,
                 KeepModels = keep is not null,
+                Threads = parse.GetValue(threads),
             };
             string line = "inspecta " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ') ? $"\"{t.Value}\"" : t.Value));
             console.Info($"Benchmarking {runs.Count} run(s) on {cats.Count} categor{(cats.Count == 1 ? "y" : "ies")}: {string.Join(", ", cats.Select(x => x.Name))}");

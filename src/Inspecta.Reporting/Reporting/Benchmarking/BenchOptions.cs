@@ -18,4 +18,6 @@ public sealed record BenchOptions
     public string? WorkDirectory { get; init; }
     /// <summary>Keep the model files in <see cref="WorkDirectory"/> instead of deleting them.</summary>
     public bool KeepModels { get; init; }
+    /// <summary>Compute threads for methods that train a network (<see cref="FitContext.Threads"/>; null: the method's default, one per core).</summary>
+    public int? Threads { get; init; }
 }

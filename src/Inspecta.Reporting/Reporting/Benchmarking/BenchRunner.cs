@@ -69,7 +69,7 @@ public static class BenchRunner
             // Fit (timed inside the trainer: Fit only, not calibration).
             double fitSeconds;
             bool texture = TextureCategories.Contains(category.Name);
-            var context = new FitContext(category.Train) { Validation = category.Validation, TextureCategory = texture, Progress = progress, Cancellation = ct };
+            var context = new FitContext(category.Train) { Validation = category.Validation, TextureCategory = texture, Threads = options.Threads, Progress = progress, Cancellation = ct };
             using (var trained = ModelTrainer.Train(method, config.Options.ForCategory(texture), context, category: category.Name))
             {
                 fitSeconds = trained.Summary?.FitSeconds ?? double.NaN;

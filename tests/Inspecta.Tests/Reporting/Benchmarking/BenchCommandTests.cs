@@ -78,6 +78,24 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_Cli_Threads_ReachTheTrainedMethods_AndZeroIsAUserError()
+    {
+        using var tmp = new TempDir();
+        string root = WriteDataset(tmp["data"]);
+        var zero = CliRunner.Run("bench", "--dataset", root, "--methods", "variation", "--threads", "0");
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Contains("--threads must be at least 1", zero.Stderr);
+
+        File.WriteAllText(tmp["ae.json"], """{"method": "ae-l2", "options": {"image-size": 32, "latent": 16, "epochs": 1, "samples-per-epoch": 4, "batch-size": 2}}""");
+        var r = CliRunner.Run("bench", "--dataset", root, "--categories", "alpha", "--config", tmp["ae.json"], "--threads", "1", "--keep-models", tmp["models"], "-q");
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        string model = Assert.Single(Directory.GetFiles(tmp["models"], "*.inspecta"));
+        using var zip = System.IO.Compression.ZipFile.OpenRead(model);
+        using var manifest = zip.GetEntry("manifest.json")!.Open();
+        Assert.Equal(1, JsonNode.Parse(manifest)!["parameters"]!["training"]!["threads"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void Bench_Cli_SelectsCategories_QuietKeepsOnlyTheTable()
     {
         using var tmp = new TempDir();
