@@ -29,15 +29,9 @@ public class FastFlowTests
         Assert.All(history, h => Assert.True(double.IsFinite(h.Loss) && h.ValidationLoss is not null));
 
         using var dir = new TempDir();
-        new TrainedModel(a, null, null).Save(dir["m.inspecta"]);
-        using var model = TrainedModel.Load(dir["m.inspecta"]);
-        foreach (var s in test.Take(3))
+        foreach (var p in TrainedChecks.ReloadPredictsBitIdentically(a, test.Take(3), dir["m.inspecta"]))
         {
-            var p = a.Predict(s);
-            var q = model.Detector.Predict(s);
             Assert.Equal((64, 64), (p.Map!.Height, p.Map.Width));
-            Assert.Equal(p.Map.Data, q.Map!.Data);
-            Assert.Equal(p.Score, q.Score);
             Assert.All(p.Map.Data, v => Assert.True(float.IsFinite(v) && v >= 0));
         }
         var reader = ModelReader.Open(dir["m.inspecta"]);
@@ -61,14 +55,7 @@ public class FastFlowTests
     public void AResumedFitEqualsAnUninterruptedOne()
     {
         var (train, _) = TinyData.Category("flange", train: 4);
-        using var dir = new TempDir();
-        string ckpt = dir["m.inspecta.checkpoint"];
-        using var whole = new FastFlowDetector(Tiny(epochs: 2));
-        whole.Fit(TinyFit.Context(train));
-        using (var first = new FastFlowDetector(Tiny(epochs: 1))) first.Fit(TinyFit.Context(train, ckpt));
-        using var resumed = new FastFlowDetector(Tiny(epochs: 2, resume: true));
-        resumed.Fit(TinyFit.Context(train, ckpt));
-        Assert.Equal(TrainedWeights.Of(whole, "flow/"), TrainedWeights.Of(resumed, "flow/"));
+        TrainedChecks.ResumedFitEqualsUninterrupted((epochs, resume) => new FastFlowDetector(Tiny(epochs, resume)), train, "flow/");
     }
 
     [Fact]
