@@ -34,13 +34,10 @@ public class BenchmarkedMethodsCliTests
         Assert.Matches(@"epoch 2/2: loss [0-9.eE+-]+, validation", fit.Stderr);
         Assert.Empty(Directory.GetFiles(tmp.Path, "m.inspecta.checkpoint*"));
 
-        var predict = CliRunner.Run("predict", "--model", model, "--input", Path.Combine(data, "tiles", "test"), "--out", tmp["out"]);
-        Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
-        Assert.NotEmpty(Directory.GetFiles(tmp["out"], "*.tiff", SearchOption.AllDirectories));
+        TrainedCli.Predict(tmp, model, Path.Combine(data, "tiles", "test"));
 
-        var eval = CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--json", tmp["metrics.json"]);
-        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
-        Assert.InRange(JsonNode.Parse(File.ReadAllText(tmp["metrics.json"]))!["pixel_auroc"]!.GetValue<double>(), 0, 1);
+        var metrics = TrainedCli.Eval(tmp, model, data, "tiles");
+        Assert.InRange(metrics["pixel_auroc"]!.GetValue<double>(), 0, 1);
     }
 
     [Fact]

@@ -47,9 +47,7 @@ public class PatchTeacherMethodsCliTests
         Assert.Matches(@"teacher-p17 epoch 1/1: loss [0-9.eE+-]+", fit.Stderr);
         Assert.Empty(Directory.GetFiles(tmp.Path, "m.inspecta.checkpoint*"));
 
-        var predict = CliRunner.Run("predict", "--model", model, "--input", Path.Combine(data, "assembly", "test"), "--out", tmp["out"]);
-        Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
-        Assert.NotEmpty(Directory.GetFiles(tmp["out"], "*.tiff", SearchOption.AllDirectories));
+        TrainedCli.Predict(tmp, model, Path.Combine(data, "assembly", "test"));
         var eval = CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "assembly");
         Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
         Assert.Contains("AU-sPRO logical", eval.Stdout);

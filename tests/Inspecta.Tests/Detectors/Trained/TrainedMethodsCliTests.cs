@@ -42,13 +42,10 @@ public class TrainedMethodsCliTests
         Assert.True(File.Exists(model));
         Assert.Empty(Directory.GetFiles(tmp.Path, "m.inspecta.checkpoint*"));
 
-        var predict = CliRunner.Run("predict", "--model", model, "--input", Path.Combine(data, "tiles", "test"), "--out", tmp["out"]);
-        Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
-        Assert.NotEmpty(Directory.GetFiles(tmp["out"], "*.tiff", SearchOption.AllDirectories));
+        TrainedCli.Predict(tmp, model, Path.Combine(data, "tiles", "test"));
 
-        var eval = CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--json", tmp["metrics.json"]);
-        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
-        double auroc = JsonNode.Parse(File.ReadAllText(tmp["metrics.json"]))!["pixel_auroc"]!.GetValue<double>();
+        var metrics = TrainedCli.Eval(tmp, model, data, "tiles");
+        double auroc = metrics["pixel_auroc"]!.GetValue<double>();
         Assert.InRange(auroc, 0, 1);
     }
 
@@ -70,13 +67,10 @@ public class TrainedMethodsCliTests
         var reader = Inspecta.Persistence.ModelReader.Open(model);
         Assert.Equal(Inspecta.Features.ModelCache.Sha256Of(TestBackbones.ResNet18), reader.Parameters["backbone"]!["sha256"]!.GetValue<string>());
 
-        var predict = CliRunner.Run("predict", "--model", model, "--input", Path.Combine(data, "tiles", "test"), "--out", tmp["out"]);
-        Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
-        Assert.NotEmpty(Directory.GetFiles(tmp["out"], "*.tiff", SearchOption.AllDirectories));
+        TrainedCli.Predict(tmp, model, Path.Combine(data, "tiles", "test"));
 
-        var eval = CliRunner.Run("eval", "--model", model, "--dataset", data, "--category", "tiles", "--json", tmp["metrics.json"]);
-        Assert.True(eval.ExitCode == 0, eval.Stderr + eval.Stdout);
-        Assert.InRange(JsonNode.Parse(File.ReadAllText(tmp["metrics.json"]))!["pixel_auroc"]!.GetValue<double>(), 0, 1);
+        var metrics = TrainedCli.Eval(tmp, model, data, "tiles");
+        Assert.InRange(metrics["pixel_auroc"]!.GetValue<double>(), 0, 1);
     }
 
     [Fact]
@@ -111,9 +105,7 @@ public class TrainedMethodsCliTests
         Assert.Matches(@"epoch 1/1: loss [0-9.eE+-]+, validation", fit.Stderr);
         Assert.DoesNotContain("Warning", fit.Stderr); // libtorch warns on every bilinear resize without an explicit align_corners
         Assert.Empty(Directory.GetFiles(tmp.Path, "m.inspecta.checkpoint*"));
-        var predict = CliRunner.Run("predict", "--model", model, "--input", Path.Combine(data, "tiles", "test"), "--out", tmp["out"]);
-        Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
-        Assert.NotEmpty(Directory.GetFiles(tmp["out"], "*.tiff", SearchOption.AllDirectories));
+        TrainedCli.Predict(tmp, model, Path.Combine(data, "tiles", "test"));
 
         // The teacher reused from that model: the student phase alone.
         fit = CliRunner.Run(["fit", "--dataset", data, "--category", "tiles", "--method", "efficientad", "--epochs", "1", "--teacher", model, .. tiny, "--out", tmp["m2.inspecta"], "--json"]);
