@@ -82,48 +82,14 @@ internal sealed class GaussianDensity : IDisposable
         return [.. q.data<double>().ToArray().Select(v => (float)v)];
     }
 
-    /// <summary>Inverse of a symmetric positive definite matrix through its Cholesky factor (L·Lᵀ).</summary>
+    /// <summary>Inverse of a symmetric positive definite matrix through its Cholesky factor (libtorch's LAPACK, float64).</summary>
     private static double[] Invert(double[] a, int d, string method, string what)
     {
-        var l = new double[d * d];
-        for (int j = 0; j < d; j++)
-        {
-            double s = a[j * d + j];
-            for (int k = 0; k < j; k++) s -= l[j * d + k] * l[j * d + k];
-            if (!(s > 0)) throw new InspectaUserException($"{method}: the covariance of the {what} is not positive definite; give more, or more varied, good images.");
-            double ljj = Math.Sqrt(s);
-            l[j * d + j] = ljj;
-            for (int i = j + 1; i < d; i++)
-            {
-                double t = a[i * d + j];
-                for (int k = 0; k < j; k++) t -= l[i * d + k] * l[j * d + k];
-                l[i * d + j] = t / ljj;
-            }
-        }
-        // L⁻¹ (lower triangular), then Σ⁻¹ = L⁻ᵀ L⁻¹.
-        var inv = new double[d * d];
-        for (int j = 0; j < d; j++)
-        {
-            inv[j * d + j] = 1 / l[j * d + j];
-            for (int i = j + 1; i < d; i++)
-            {
-                double t = 0;
-                for (int k = j; k < i; k++) t -= l[i * d + k] * inv[k * d + j];
-                inv[i * d + j] = t / l[i * d + i];
-            }
-        }
-        var p = new double[d * d];
-        Parallel.For(0, d, i =>
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                double t = 0;
-                for (int k = i; k < d; k++) t += inv[k * d + i] * inv[k * d + j];
-                p[i * d + j] = t;
-                p[j * d + i] = t;
-            }
-        });
-        return p;
+        using var scope = NewDisposeScope();
+        var (l, info) = linalg.cholesky_ex(tensor(a, [d, d]));
+        if (info.item<int>() != 0)
+            throw new InspectaUserException($"{method}: the covariance of the {what} is not positive definite; give more, or more varied, good images.");
+        return l.cholesky_inverse().data<double>().ToArray();
     }
 
     public void Dispose()
