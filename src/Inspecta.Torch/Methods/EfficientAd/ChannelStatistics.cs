@@ -1,4 +1,5 @@
 using Inspecta.Torch.Methods.Distillation;
+using Inspecta.Torch.Nn;
 using Inspecta.Torch.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,32 +14,16 @@ internal static class ChannelStatistics
     public static (Tensor Mean, Tensor Std) Of(TrainingImages images, int batchSize, Func<Tensor, Tensor> describe, CancellationToken ct = default)
     {
         using var _ = no_grad();
-        double[]? sum = null, squares = null;
-        long count = 0;
+        var moments = new ChannelMoments();
         for (int first = 0; first < images.Count; first += batchSize)
         {
             ct.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var y = describe(RgbInput.Normalize(images.Fixed(first, Math.Min(batchSize, images.Count - first)))).to(float64);
-            var s = y.sum([0, 2, 3]).data<double>().ToArray();
-            var q = (y * y).sum([0, 2, 3]).data<double>().ToArray();
-            sum ??= new double[s.Length];
-            squares ??= new double[s.Length];
-            for (int c = 0; c < s.Length; c++)
-            {
-                sum[c] += s[c];
-                squares[c] += q[c];
-            }
-            count += y.shape[0] * y.shape[2] * y.shape[3];
+            moments.Add(describe(RgbInput.Normalize(images.Fixed(first, Math.Min(batchSize, images.Count - first)))));
         }
-        var mean = new float[sum!.Length];
-        var sd = new double[sum.Length];
-        for (int c = 0; c < mean.Length; c++)
-        {
-            double m = sum[c] / count;
-            mean[c] = (float)m;
-            sd[c] = Math.Sqrt(Math.Max(squares![c] / count - m * m, 0));
-        }
+        var (m, variance) = moments.Result();
+        var mean = m.Select(v => (float)v).ToArray();
+        var sd = variance.Select(Math.Sqrt).ToArray();
         // A channel that is (almost) never active (a ReLU that stays at 0 on these images) would be blown up by its
         // tiny deviation: no channel's scale is taken below 1 % of the average channel's.
         double floor = Math.Max(0.01 * sd.Average(), 1e-6);
