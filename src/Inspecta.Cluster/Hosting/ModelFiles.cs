@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Inspecta.Persistence;
 using Inspecta.Server.Inference;
 
 namespace Inspecta.Cluster.Hosting;
@@ -32,8 +32,7 @@ public sealed class ModelFiles
         {
             try
             {
-                using var stream = File.OpenRead(path);
-                string hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+                string hash = FileHash.Sha256Of(path);
                 files[Path.GetFileNameWithoutExtension(path)] = new ModelFile(Path.GetFileNameWithoutExtension(path), path, hash, FileStamp.Of(path));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Inspecta.Detectors;
 using Inspecta.Detectors.Registry;
+using Inspecta.Persistence;
 
 namespace Inspecta.Cluster.Jobs;
 
@@ -34,8 +34,7 @@ public sealed class FitWork : IWorkKind
             Validation = category.Validation, TextureCategory = category.IsTexture, Threads = (int)spec["threads"]!, Cancellation = cancel,
         }, (int?)spec["min_defect_area"], category.Path, category.Name);
         model.Save(outPath, cancel);
-        string hash;
-        using (var stream = File.OpenRead(outPath)) hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        string hash = FileHash.Sha256Of(outPath);
         return Encoding.UTF8.GetBytes(new JsonObject
         {
             ["category"] = categoryName, ["model"] = outPath, ["method"] = config.Method.Id, ["sha256"] = hash,

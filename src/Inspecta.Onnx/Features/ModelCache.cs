@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Inspecta.Features;
 
 /// <summary>
@@ -21,11 +19,7 @@ public static class ModelCache
     }
 
     /// <summary>Lower-case hex SHA-256 of a file.</summary>
-    public static string Sha256Of(string path)
-    {
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        return Convert.ToHexStringLower(SHA256.HashData(fs));
-    }
+    public static string Sha256Of(string path) => Persistence.FileHash.Sha256Of(path);
 
     /// <summary>
     /// Resolves <c>--backbone</c>: an existing file path first, then a preset or file name in the cache
